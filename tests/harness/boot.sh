@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one prepared kernel under QEMU (TCG) and run a command in it.
+#
+# Usage: boot.sh <kernel-id> <run-dir>
+#   <run-dir>/cmd        bash script run inside the guest (cwd /run/mm)
+#   <run-dir>/out/       the guest's /run/mm: output, dmesg, status, files
+#   <run-dir>/console.log
+# Environment: MM_TIMEOUT (seconds, default 900), MM_SMP (default 2),
+#   MM_MEM (MiB, default 2048), MM_QEMU_ARGS (extra QEMU arguments).
+# Exit: 0 the command finished (its status is in out/status), 2 the guest
+# hung (timeout), 3 the guest died before finishing (panic, oops, reboot).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+id=${1:?usage: boot.sh <kernel-id> <run-dir>}
+run=${2:?usage: boot.sh <kernel-id> <run-dir>}
+kd=$(kernel_dir "$id")
+. "$kd/env"
+qemu=$(qemu_dir)
+
+[ -f "$run/cmd" ] || die "$run/cmd missing"
+rm -rf "$run/out" "$run/console.log"
+mkdir -p "$run/out"
+cp "$run/cmd" "$run/out/cmd"
+
+# initramfs: busybox, the 9p/overlay modules and /init; rebuilt when stale
+ird=$kd/initramfs.cpio.gz
+if [ ! -s "$ird" ] || [ "$HARNESS/init" -nt "$ird" ]; then
+	t=$(mktemp -d)
+	mkdir -p "$t/bin" "$t/mods" "$t/proc" "$t/sys" "$t/dev"
+	if [ "$ARCH" = arm64 ]; then
+		cp "$kd/busybox/busybox" "$t/bin/busybox"
+	else
+		cp /bin/busybox "$t/bin/busybox"
+	fi
+	cp "$kd/bootmods/"*.ko "$t/mods/"
+	cp "$HARNESS/init" "$t/init"
+	chmod 755 "$t/init"
+	(cd "$t" && find . | cpio -o -H newc --quiet | gzip -1) >"$ird.tmp"
+	mv "$ird.tmp" "$ird"
+	rm -rf "$t"
+fi
+
+append="quiet panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
+append="$append mm.repo=$TOP"
+share() {
+	echo "-virtfs local,path=$1,mount_tag=$2,security_model=none,multidevs=remap${3:+,$3}"
+}
+if [ "$ARCH" = arm64 ]; then
+	root=$(arm64_root)
+	bin=$qemu/usr/bin/qemu-system-aarch64
+	machine="-M virt,gic-version=3 -cpu max,pauth-impdef=on"
+	append="console=ttyAMA0 $append"
+	shares="$(share "$root" hostroot readonly=on) $(share "$TOP" mmrepo readonly=on)"
+	boot="-kernel $kd/kernel"
+else
+	bin=$qemu/usr/bin/qemu-system-x86_64
+	machine="-M q35 -cpu max"
+	append="console=ttyS0 $append"
+	shares=$(share / hostroot readonly=on)
+	boot="-bios $qemu/usr/share/qemu/qboot.rom -kernel $kd/kernel"
+fi
+shares="$shares $(share "$run/out" mmout)"
+
+export QEMU_MODULE_DIR=$qemu/usr/lib/x86_64-linux-gnu/qemu
+set +e
+# shellcheck disable=SC2086
+timeout -k 10 "${MM_TIMEOUT:-900}" "$bin" -L "$qemu/usr/share/qemu" \
+	$machine -accel tcg,thread=multi -smp "${MM_SMP:-2}" -m "${MM_MEM:-2048}" \
+	-nodefaults -display none -no-reboot -serial "file:$run/console.log" \
+	$boot -initrd "$ird" -append "$append" $shares ${MM_QEMU_ARGS:-} \
+	</dev/null >"$run/qemu.log" 2>&1
+rc=$?
+set -e
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	exit 2
+fi
+[ -f "$run/out/status" ] || exit 3
+exit 0

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the test harness: paths, logging and a private apt
+# configuration that downloads Debian packages (kernels, headers, QEMU,
+# arm64 libraries) into the cache without touching /etc/apt or dpkg.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${MM_CACHE:-$TOP/.cache}
+APTDIR=$CACHE/apt
+HARNESS=$TOP/tests/harness
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian suites the harness may download from.  Kernels for the 5.10 row
+# come from bullseye; the QEMU with SHA-NI emulation from bookworm-backports.
+apt_sources() {
+	local m=http://deb.debian.org/debian s=http://deb.debian.org/debian-security
+	local k='[arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]'
+	cat <<EOF
+deb $k $m bookworm main
+deb $k $m bookworm-updates main
+deb $k $s bookworm-security main
+deb $k $m bookworm-backports main
+deb $k $m bullseye main
+deb $k $m bullseye-updates main
+deb $k $s bullseye-security main
+EOF
+}
+
+apt_private() {
+	apt-get -q -o Dir::Etc::SourceList="$APTDIR/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::Etc::Preferences=/dev/null \
+		-o Dir::Etc::PreferencesParts=/dev/null \
+		-o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::State::status="$APTDIR/status" \
+		-o Dir::Cache="$APTDIR/cache" \
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 \
+		-o APT::Sandbox::User=root -o Debug::NoLocking=1 "$@"
+}
+
+apt_cache_private() {
+	apt-cache -o Dir::Etc::SourceList="$APTDIR/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::Etc::Preferences=/dev/null \
+		-o Dir::Etc::PreferencesParts=/dev/null \
+		-o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::State::status="$APTDIR/status" \
+		-o Dir::Cache="$APTDIR/cache" \
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 "$@"
+}
+
+# Refresh the private package lists at most once a day.
+apt_init() {
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/debs"
+	[ -e "$APTDIR/status" ] || : >"$APTDIR/status"
+	local want
+	want=$(apt_sources)
+	if [ ! -s "$APTDIR/sources.list" ] || [ "$(cat "$APTDIR/sources.list")" != "$want" ]; then
+		printf '%s\n' "$want" >"$APTDIR/sources.list"
+		rm -f "$APTDIR/updated"
+	fi
+	if [ -z "$(find "$APTDIR/updated" -mmin -1440 2>/dev/null)" ]; then
+		log "apt: refreshing private package lists in $APTDIR"
+		apt_private update >"$APTDIR/update.log" 2>&1 ||
+			die "apt-get update (private lists) failed, see $APTDIR/update.log"
+		touch "$APTDIR/updated"
+	fi
+}
+
+# Newest package whose name matches an extended regex (whole name).
+apt_newest() {
+	apt_cache_private search --names-only "^($1)\$" | awk '{print $1}' | sort -Vu | tail -n 1
+}
+
+# Download packages ("name[:arch][=version]" ...) into the private deb store
+# and print the paths of the .deb files, one per line.
+apt_fetch() {
+	local p name arch ver f out=()
+	for p in "$@"; do
+		name=${p%%=*}; ver=
+		[ "$name" != "$p" ] && ver=${p#*=}
+		arch=amd64
+		case $name in *:*) arch=${name#*:}; name=${name%%:*} ;; esac
+		[ -n "$ver" ] || ver=$(apt_cache_private show "$name:$arch" 2>/dev/null |
+			awk '/^Version:/ {print $2}' | sort -V | tail -n 1)
+		[ -n "$ver" ] || die "apt: no package $name for $arch"
+		f=$APTDIR/debs/${name}_${ver//:/%3a}_${arch}.deb
+		if [ ! -s "$f" ]; then
+			f2=$(ls "$APTDIR/debs/${name}_${ver//:/%3a}_all.deb" 2>/dev/null)
+			if [ -n "$f2" ]; then f=$f2; else
+				(cd "$APTDIR/debs" && apt_private download "$name:$arch=$ver" >/dev/null 2>"$APTDIR/download.err") ||
+					die "apt: download of $name:$arch=$ver failed: $(cat "$APTDIR/download.err")"
+				f=$(ls "$APTDIR/debs/${name}_${ver//:/%3a}_"{"$arch",all}.deb 2>/dev/null | head -n 1)
+			fi
+		fi
+		[ -s "$f" ] || die "apt: $name:$arch=$ver did not arrive"
+		out+=("$f")
+	done
+	printf '%s\n' "${out[@]}"
+}
+
+# Packages named in the Depends field of a package, version constraints
+# removed, alternatives reduced to their first choice.
+apt_depends() {
+	apt_cache_private show --no-all-versions "$1" 2>/dev/null |
+		sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
+		sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g' | grep -v '^$'
+}
+
+# Prepared parts of the cache; resolved (and downloaded) only when missing.
+# check.sh refreshes them once per run with the scripts themselves.
+kernel_dir() {
+	if [ -f "$CACHE/kernels/$1/env" ]; then echo "$CACHE/kernels/$1"; else "$HARNESS/kernel.sh" "$1"; fi
+}
+qemu_dir() {
+	if [ -f "$CACHE/qemu/.version" ]; then echo "$CACHE/qemu"; else "$HARNESS/qemu.sh"; fi
+}
+arm64_root() {
+	if [ -f "$CACHE/arm64-root/.packages" ]; then echo "$CACHE/arm64-root"; else "$HARNESS/arm64root.sh"; fi
+}

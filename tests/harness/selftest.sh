@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The harness tests itself: a guest run must fail on a failing test, on a
+# kernel warning although every test passed, on a hang and on a crash, and
+# pass when all is well; the TAP counter must catch incomplete streams.
+# Runs in $CACHE/selftest, apart from the real results.
+# Usage: selftest.sh <kernel-id>
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$HARNESS/verdict.sh"
+. "$TOP/tests/tap.sh"
+
+id=${1:?usage: selftest.sh <kernel-id>}
+dir=$CACHE/selftest
+rm -rf "$dir"
+mkdir -p "$dir"
+
+# run_case <name> <timeout> <guest shell commands>; prints the summary's
+# exit status (0: the run passed)
+run_case() {
+	local run=$dir/$1
+	mkdir -p "$run"
+	printf 'mkdir -p /run/mm/tap\n%s\n' "$3" >"$run/cmd"
+	MM_TIMEOUT=$2 "$HARNESS/boot.sh" "$id" "$run"
+	verdict "$1" "$run" $? pass >"$run/harness.tap"
+	"$PYTHON" "$HARNESS/tap.py" summary "$run/harness.tap" "$run/out/tap/"*.tap >"$run/summary" 2>&1
+	echo $?
+}
+
+pass='printf "TAP version 13\n1..1\nok 1 fine\n" >/run/mm/tap/01-pass.tap'
+fail='printf "TAP version 13\n1..1\nnot ok 1 deliberately failing\n" >/run/mm/tap/02-fail.tap'
+
+warn=$("$HARNESS/build-module.sh" "$id" harness-warn "$HARNESS/selftest" Kbuild mm_harness_warn.c) ||
+	{ echo "Bail out! cannot build the warning module"; exit 1; }
+
+tap_check "a passing guest run passes" [ "$(run_case control 300 "$pass")" = 0 ]
+tap_check "a failing guest test fails the run" [ "$(run_case failing 300 "$pass; $fail")" != 0 ]
+tap_check "a kernel WARNING fails the run although every test passed" \
+	[ "$(run_case warning 300 "$pass; insmod $warn/mm_harness_warn.ko")" != 0 ]
+tap_check "a hanging guest fails the run" [ "$(run_case hang 25 "$pass; sleep 100000")" != 0 ]
+tap_check "a crashing guest fails the run" \
+	[ "$(run_case crash 300 "$pass; echo c >/proc/sysrq-trigger")" != 0 ]
+
+# The counter itself, on streams a broken test program leaves behind.
+counts() { printf "$1" >"$dir/s.tap"; "$PYTHON" "$HARNESS/tap.py" count "$dir/s.tap" 2>/dev/null; }
+tap_check "TAP: a stream without plan fails" [ "$(counts 'ok 1 a\n')" = "1 1 0" ]
+tap_check "TAP: a stream cut short fails" [ "$(counts '1..3\nok 1 a\n')" = "1 1 0" ]
+tap_check "TAP: bail out fails" [ "$(counts '1..1\nok 1 a\nBail out! x\n')" = "1 1 0" ]
+tap_check "TAP: skip and todo" [ "$(counts '1..3\nok 1 a # SKIP x\nnot ok 2 b # TODO y\nok 3 c\n')" = "1 0 1" ]
+
+tap_done

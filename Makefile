@@ -44,6 +44,10 @@ check:
 check-selftest:
 	$(HARNESS)/selftest.sh $(or $(firstword $(KERNELS)),6.12)
 
+# Figures, not tests: hash rates against OpenSSL measured in the same run.
+bench:
+	$(HARNESS)/bench.sh
+
 deps:
 	$(HARNESS)/deps.sh check
 
@@ -53,4 +57,5 @@ help:
 	@echo "make install         module (with depmod), tool, man page, bash completion"
 	@echo "make check           all tests (KERNELS=\"6.1 6.12\" for a subset)"
 	@echo "make check-selftest  the test harness tests itself"
+	@echo "make bench           hash rates (ratios against OpenSSL in the same run)"
 	@echo "make deps            install the Debian packages the tests need"

@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include "backend.h"
 #include "debugfs.h"
 #include "netlink.h"
 #include "sysfs.h"
@@ -16,6 +17,9 @@ static int __init mine_init(void)
 {
 	int ret;
 
+	ret = mine_backends_init();
+	if (ret)
+		return ret;
 	ret = mine_sysfs_init();
 	if (ret)
 		goto err_sysfs;
@@ -24,7 +28,8 @@ static int __init mine_init(void)
 	if (ret)
 		goto err_netlink;
 
-	pr_info("micromine " MICROMINE_VERSION " loaded\n");
+	pr_info("micromine " MICROMINE_VERSION " loaded, default backend %s\n",
+		mine_backend_best()->name);
 	return 0;
 
 err_netlink:

@@ -12,7 +12,7 @@ set -u
 . "$HARNESS/verdict.sh"
 
 KERNELS=${KERNELS:-$("$HARNESS/kernel.sh" list)}
-GUEST_SUITES=${SUITES:-module}
+GUEST_SUITES=${SUITES:-module hash hash-test}
 results=$CACHE/results
 logs=$CACHE/logs
 rm -rf "$results"
@@ -55,6 +55,11 @@ single() {
 	rm -f "$tmp"
 }
 
+# test programs for a Debian architecture: x86_64 (the host's) or arm64
+bin_arch() {
+	case $1 in amd64) echo x86_64 ;; *) echo "$1" ;; esac
+}
+
 kernel_run() {
 	local id=$1 kd b run rc
 	kd=$CACHE/kernels/$id
@@ -70,7 +75,8 @@ kernel_run() {
 
 	cat >"$run/cmd" <<-EOF
 		export MM_TOP='$TOP' MM_KO='$b/micromine.ko' MM_KERNEL='$id'
-		export MM_BIN='$CACHE/guest-bin/$ARCH'
+		export MM_BIN='$CACHE/bin/$(bin_arch "$ARCH")'
+		export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-1000}
 		exec bash '$TOP/tests/guest/run.sh' $GUEST_SUITES
 	EOF
 	log "kernel $id: booting $RELEASE"
@@ -99,8 +105,15 @@ apt_init
 printf '%s\n' $KERNELS | xargs -P 2 -I{} "$HARNESS/kernel.sh" {} >/dev/null || exit 1
 case " $KERNELS " in *arm64*) "$HARNESS/arm64root.sh" >/dev/null || exit 1 ;; esac
 
+single programs "test programs build (x86-64)" make -s -C "$TOP/tests" -j2
+case " $KERNELS " in
+*arm64*) single programs-arm64 "test programs build (arm64, static)" \
+	make -s -C "$TOP/tests" ARCH=arm64 -j2 ;;
+esac
+
 if [ -z "${SKIP_HOST:-}" ]; then
 	step static "$HARNESS/static.sh"
+	step host-hash-test "$CACHE/bin/x86_64/hash-test"
 fi
 
 for id in $KERNELS; do

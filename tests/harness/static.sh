@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Static gates as a TAP stream: checkpatch --strict on the kernel sources
-# and the uAPI, SPDX tags everywhere.
+# Static gates as a TAP stream: checkpatch --strict and kernel-doc on the
+# kernel sources and the uAPI, SPDX tags everywhere.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tap.sh"
@@ -19,6 +19,14 @@ for f in kmod/*.[ch] include/uapi/linux/*.h; do
 		printf '%s\n' "$out" | tap_diag
 	fi
 done
+
+out=$(perl "$ksrc/scripts/kernel-doc" -none -Wall $(ls kmod/*.[ch] include/uapi/linux/*.h 2>/dev/null) 2>&1)
+if [ -z "$out" ]; then
+	tap_ok "kernel-doc -Wall: no complaint on kmod/ and include/uapi/"
+else
+	tap_fail "kernel-doc -Wall: no complaint on kmod/ and include/uapi/"
+	printf '%s\n' "$out" | tap_diag
+fi
 
 missing=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' '*.sh' '*.py' \
 	'Makefile' '*/Makefile' 'Kbuild' '*.yaml' '*.mk' 'tests/harness/init' |

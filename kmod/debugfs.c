@@ -9,6 +9,9 @@
 
 #include "backend.h"
 #include "debugfs.h"
+#include "job.h"
+#include "share.h"
+#include "worker.h"
 
 static struct dentry *mine_debugfs_dir;
 
@@ -30,10 +33,37 @@ static int backends_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(backends);
 
+/* each CPU's worker: its job, hashes, slices, last slice, pause time */
+static int workers_show(struct seq_file *m, void *v)
+{
+	mine_workers_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(workers);
+
+/* the running job in hex, and the queue */
+static int jobs_show(struct seq_file *m, void *v)
+{
+	mine_jobs_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(jobs);
+
+/* the shares not read yet */
+static int shares_show(struct seq_file *m, void *v)
+{
+	mine_shares_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shares);
+
 void mine_debugfs_init(void)
 {
 	mine_debugfs_dir = debugfs_create_dir("micromine", NULL);
 	debugfs_create_file("backends", 0444, mine_debugfs_dir, NULL, &backends_fops);
+	debugfs_create_file("workers", 0444, mine_debugfs_dir, NULL, &workers_fops);
+	debugfs_create_file("jobs", 0444, mine_debugfs_dir, NULL, &jobs_fops);
+	debugfs_create_file("shares", 0444, mine_debugfs_dir, NULL, &shares_fops);
 }
 
 void mine_debugfs_exit(void)

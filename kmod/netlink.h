@@ -2,7 +2,14 @@
 #ifndef MICROMINE_NETLINK_H
 #define MICROMINE_NETLINK_H
 
+#include <linux/types.h>
+
+struct mine_share;
+
 int mine_netlink_init(void);
 void mine_netlink_exit(void);
+void mine_nl_notify_share(const struct mine_share *s);
+void mine_nl_notify_job(u8 cmd, u32 id);
+void mine_nl_notify_enabled(bool enabled);
 
 #endif

@@ -8,17 +8,11 @@
 #include "sha256d.h"
 #include "sha256d-kat.h"
 
-struct kat {
-	const char *name;
-	u8 header[MINE_HEADER_SIZE];
-	u8 hash[MINE_HASH_SIZE];	/* as SHA-256 produces it */
-};
-
 /*
  * Header bytes, then the hash in display order (reversed when compared);
  * the list ends with an empty entry.
  */
-static const struct kat kats[] = {
+const struct mine_kat mine_kats[] = {
 	{
 		.name = "genesis block",
 		.header = {
@@ -124,9 +118,9 @@ static u32 scan_all(const struct mine_work *work, const struct mine_backend *b,
 static const char *check_reference(void)
 {
 	u8 hash[MINE_HASH_SIZE], want[MINE_HASH_SIZE];
-	const struct kat *k;
+	const struct mine_kat *k;
 
-	for (k = kats; k->name; k++) {
+	for (k = mine_kats; k->name; k++) {
 		mine_sha256d(k->header, MINE_HEADER_SIZE, hash);
 		reverse(want, k->hash, MINE_HASH_SIZE);
 		if (memcmp(hash, want, MINE_HASH_SIZE))
@@ -135,7 +129,7 @@ static const char *check_reference(void)
 	return NULL;
 }
 
-static const char *check_kat(const struct mine_backend *b, const struct kat *k,
+static const char *check_kat(const struct mine_backend *b, const struct mine_kat *k,
 			     struct mine_found *found)
 {
 	struct mine_work work;
@@ -167,7 +161,7 @@ static const char *check_all_ones(const struct mine_backend *b,
 	u32 i, nf, first = 0xffffffff - 36, count = 37;
 
 	memset(target, 0xff, sizeof(target));
-	mine_work_prepare(&work, kats[0].header, target);
+	mine_work_prepare(&work, mine_kats[0].header, target);
 
 	/* every nonce up to 2^32 - 1, in pieces of 5: none lost, none twice */
 	nf = scan_all(&work, b, first, count, found, max, 5);
@@ -191,7 +185,7 @@ static const char *check_all_ones(const struct mine_backend *b,
 static const char *check_version_roll(const struct mine_backend *b,
 				      struct mine_found *found)
 {
-	const struct kat *k = &kats[2];
+	const struct mine_kat *k = &mine_kats[2];
 	struct mine_work work;
 	u8 target[MINE_HASH_SIZE], hash[MINE_HASH_SIZE], header[MINE_HEADER_SIZE];
 	u32 nonce = mine_get_le32(k->header + 76), version, nf, i;
@@ -225,14 +219,14 @@ static const char *check_version_roll(const struct mine_backend *b,
 const char *mine_selftest(const struct mine_backend *b, struct mine_found *found,
 			  const char **what)
 {
-	const struct kat *k;
+	const struct mine_kat *k;
 	const char *err;
 
 	*what = "reference";
 	err = check_reference();
 	if (err)
 		return err;
-	for (k = kats; k->name; k++) {
+	for (k = mine_kats; k->name; k++) {
 		*what = k->name;
 		err = check_kat(b, k, found);
 		if (err)
@@ -242,6 +236,6 @@ const char *mine_selftest(const struct mine_backend *b, struct mine_found *found
 	err = check_all_ones(b, found, MINE_SELFTEST_FOUND);
 	if (err)
 		return err;
-	*what = kats[2].name;
+	*what = mine_kats[2].name;
 	return check_version_roll(b, found);
 }

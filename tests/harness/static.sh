@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Static gates as a TAP stream: checkpatch --strict and kernel-doc on the
-# kernel sources and the uAPI, SPDX tags everywhere.
+# kernel sources and the uAPI, the netlink spec valid and the uAPI header
+# generated from it up to date, SPDX tags everywhere.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tap.sh"
@@ -27,6 +28,31 @@ else
 	tap_fail "kernel-doc -Wall: no complaint on kmod/ and include/uapi/"
 	printf '%s\n' "$out" | tap_diag
 fi
+
+spec=Documentation/netlink/specs/micromine.yaml
+out=$("$PYTHON" - "$spec" "$ksrc/Documentation/netlink/genetlink.yaml" 2>&1 <<'PY'
+import sys, jsonschema, yaml
+jsonschema.validate(yaml.safe_load(open(sys.argv[1])), yaml.safe_load(open(sys.argv[2])))
+PY
+)
+if [ $? = 0 ]; then
+	tap_ok "the netlink spec is valid against the genetlink schema"
+else
+	tap_fail "the netlink spec is valid against the genetlink schema"
+	printf '%s\n' "$out" | tail -5 | tap_diag
+fi
+
+regen=$(mktemp -d)
+"$HARNESS/regen.sh" "$regen" >"$regen/log" 2>&1 || cat "$regen/log" | tap_diag
+for f in include/uapi/linux/micromine.h Documentation/netlink/micromine.rst; do
+	if diff -u "$f" "$regen/$f" >"$regen/diff" 2>&1; then
+		tap_ok "$f is what make regen makes of the spec"
+	else
+		tap_fail "$f is what make regen makes of the spec (run make regen)"
+		head -30 "$regen/diff" | tap_diag
+	fi
+done
+rm -rf "$regen"
 
 missing=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' '*.sh' '*.py' \
 	'Makefile' '*/Makefile' 'Kbuild' '*.yaml' '*.mk' 'tests/harness/init' |

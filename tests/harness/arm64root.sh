@@ -8,7 +8,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 pkgs="base-files base-passwd bash coreutils util-linux mount hostname procps kmod iproute2
-	python3 python3-yaml grep sed gawk findutils busybox-static
+	python3 python3-yaml jq openssl grep sed gawk findutils busybox-static
 	libnl-3-dev libnl-genl-3-dev libjansson-dev libinih-dev libssl-dev"
 dest=$CACHE/arm64-root
 stamp=$(echo $pkgs)

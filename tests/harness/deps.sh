@@ -16,7 +16,7 @@ qemu_libs="libaio1 libbpf1 libcapstone4 libfdt1 libfuse3-3 libglib2.0-0
 	libasound2 libbrlapi0.8 libcacard0 libcap-ng0 libncursesw6 libtinfo6
 	libusb-1.0-0 libusbredirparser1"
 guest="$qemu_libs busybox-static cpio xz-utils zstd gzip python3 python3-yaml
-	iproute2 procps util-linux valgrind openssl gcc-aarch64-linux-gnu
+	iproute2 procps util-linux valgrind openssl jq gcc-aarch64-linux-gnu
 	libc6-dev-arm64-cross linux-source-6.12 apt dpkg"
 check="$build $guest sparse python3-jsonschema clang libclang-rt-14-dev
 	libfuzzer-14-dev libsimde-dev"

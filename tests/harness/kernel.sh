@@ -32,11 +32,13 @@ kbuild=$(grep -E '^linux-kbuild-' <<<"$deps" || true)
 # kbuild holds host programs (fixdep, modpost): always the amd64 build.
 pkgs="$image:$arch $headers:$arch $common:all $kbuild:amd64"
 [ "$arch" = arm64 ] && pkgs="$pkgs busybox-static:arm64"
-# modules the initramfs loads before it can mount the shared root
-bootmods="virtio_pci 9p 9pnet_virtio overlay"
+# modules the initramfs loads: the shared root needs 9p and overlay; the
+# demo with a real pool needs a network device
+bootmods="virtio_pci 9p 9pnet_virtio overlay virtio_net"
 
 kd=$CACHE/kernels/$id
-if [ -f "$kd/env" ] && grep -qxF "PACKAGES='$pkgs $bootmods'" "$kd/env"; then
+if [ -f "$kd/env" ] && grep -qxF "PACKAGES='$pkgs $bootmods'" "$kd/env" &&
+	[ -n "$(ls "$kd/bootmods" 2>/dev/null)" ]; then
 	echo "$kd"
 	exit 0
 fi

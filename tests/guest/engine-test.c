@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mining engine of micromine.ko at work: real blocks solved as jobs,
+ * every share of a range found exactly once (against the same range
+ * searched in userspace), version rolling, clean job switches, pause,
+ * duty cycle, CPU mask, CPU hotplug, SCHED_IDLE under load, the suspend
+ * freezer, unloading while mining.  Runs in the test guests as root.
+ *
+ * Times are checked with wide margins only: the guests are emulated.
+ */
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "mmtest.h"
+#include "workers.h"
+
+static const struct {
+	const char *name, *header, *hash;
+	uint32_t nonce, bits;
+} blocks[] = {
+	{ "genesis",
+	  "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd"
+	  "7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c",
+	  "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+	  2083236893U, 0x1d00ffff },
+	{ "block 125552",
+	  "0100000081cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a308000000000000e320b6c2"
+	  "fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0f1fc122bc7f5d74df2b9441a42a14695",
+	  "00000000000000001e8d6829a8a21adc5d38d0a473b144b6765798e61f98bd1d",
+	  2504433986U, 0x1a44b9f2 },
+	{ "mainnet pool share",
+	  "040000204595850c738349a3fa5274a511b72ec265a4f23d5243050000000000000000005bdc1968"
+	  "499c3393873edf8e07a1c3a50a97fc3a9d1a376bbf77087dd63778ebb52570643aae0517d19e020a",
+	  "00000000005fe144efbc66241c0094b8fdc2702b7729226fdfed70ca8094c0b5",
+	  0x0a029ed1, 0 },
+};
+
+static void module_loaded(void)
+{
+	char cmd[4096];
+
+	if (access("/sys/kernel/micromine", F_OK)) {
+		snprintf(cmd, sizeof(cmd), "insmod %s", getenv("MM_KO"));
+		if (system(cmd))
+			fprintf(stderr, "# insmod failed\n");
+	}
+}
+
+static int online_cpus(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+static uint32_t rnd32(void)
+{
+	static uint64_t s = 0x6d6963726f6d696eULL;
+
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+static void random_header(uint8_t header[80])
+{
+	int i;
+
+	for (i = 0; i < 80; i++)
+		header[i] = rnd32();
+}
+
+/* the compact "bits" form of a block target, as a little-endian integer */
+static void target_from_bits(uint32_t bits, uint8_t target[32])
+{
+	int exp = bits >> 24, i;
+
+	memset(target, 0, 32);
+	for (i = 0; i < 3; i++)
+		if (exp - 3 + i >= 0 && exp - 3 + i < 32)
+			target[exp - 3 + i] = (bits & 0x7fffff) >> (8 * i);
+}
+
+FIXTURE(engine) {
+	struct mm_genl g;
+	struct mm_genl ev;
+	struct mmt_events e;
+};
+
+FIXTURE_SETUP(engine)
+{
+	struct mm_share *s;
+	size_t n;
+
+	module_loaded();
+	memset(&self->e, 0, sizeof(self->e));
+	ASSERT_EQ(0, mm_genl_open(&self->g));
+	ASSERT_EQ(0, mm_genl_open(&self->ev));
+	ASSERT_EQ(0, mm_genl_subscribe(&self->ev));
+	ASSERT_EQ(0, mm_job_flush(&self->g));
+	ASSERT_EQ(0, mmt_set_enabled(&self->g, true));
+	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 100));
+	ASSERT_EQ(0, mmt_set_str(&self->g, MICROMINE_A_CONFIG_CPUS, mmt_possible_cpus()));
+	/* start from an empty share queue */
+	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+	free(s);
+}
+
+FIXTURE_TEARDOWN(engine)
+{
+	mm_job_flush(&self->g);
+	mmt_set_enabled(&self->g, true);
+	mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 100);
+	mmt_set_str(&self->g, MICROMINE_A_CONFIG_CPUS, mmt_possible_cpus());
+	mmt_events_free(&self->e);
+	mm_genl_close(&self->ev);
+	mm_genl_close(&self->g);
+}
+
+/* Shares of job @id among the events. */
+static size_t shares_of(const struct mmt_events *e, uint32_t id, struct mm_share **out)
+{
+	size_t i, n = 0;
+
+	*out = malloc((e->nshares + 1) * sizeof(**out));
+	for (i = 0; i < e->nshares; i++)
+		if (e->shares[i].job_id == id)
+			(*out)[n++] = e->shares[i];
+	return n;
+}
+
+/*
+ * Run @job to its end and check that its shares, by event and by
+ * share-get, are exactly those found in userspace for the same range.
+ */
+static void run_and_compare(struct __test_metadata *_metadata, FIXTURE_DATA(engine) *self,
+			    const struct mm_job *job, uint64_t rolls, size_t *count)
+{
+	struct mm_share *want, *got, *queued;
+	struct mm_stats before, after;
+	size_t nwant, ngot, nqueued;
+	char why[128];
+
+	nwant = mmt_expected(job->header, job->target, job->version_mask, job->nonce_start,
+			     job->nonce_count, rolls, &want);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
+	ASSERT_EQ(0, mm_job_submit(&self->g, job, NULL)) TH_LOG("%s", self->g.error);
+	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, job->id, 250000));
+	mmt_events_poll(&self->ev, &self->e, 300);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
+	EXPECT_EQ(0, self->e.overruns);
+
+	ngot = shares_of(&self->e, job->id, &got);
+	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
+		TH_LOG("events: %s (%zu wanted, %zu got)", why, nwant, ngot);
+	ASSERT_EQ(0, mm_shares_get(&self->g, &queued, &nqueued));
+	EXPECT_EQ(0, mmt_match(want, nwant, queued, nqueued, why, sizeof(why)))
+		TH_LOG("share-get: %s (%zu wanted, %zu got)", why, nwant, nqueued);
+	EXPECT_EQ(nwant, after.shares - before.shares);
+	EXPECT_EQ(0U, after.queue_overflows - before.queue_overflows);
+	EXPECT_EQ(rolls * job->nonce_count, after.hashes - before.hashes);
+	if (count)
+		*count = nwant;
+	free(want);
+	free(got);
+	free(queued);
+}
+
+/* The real blocks and pool share, each at its real target. */
+TEST_F_TIMEOUT(engine, real_blocks_solved, 300)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+		struct mm_job j = { .id = 100 + i, .clean = true };
+		uint8_t want[32], disp[32];
+		struct mm_share *got;
+		size_t n, k;
+		int found = 0;
+
+		mmt_hex(blocks[i].header, j.header, 80);
+		if (blocks[i].bits) {
+			target_from_bits(blocks[i].bits, j.target);
+		} else {
+			/* difficulty 512 */
+			memset(j.target, 0, 32);
+			j.target[24] = 0x80;
+			j.target[25] = 0xff;
+			j.target[26] = 0x7f;
+		}
+		j.nonce_start = blocks[i].nonce - 500;
+		j.nonce_count = 1000;
+		run_and_compare(_metadata, self, &j, 1, NULL);
+		mmt_hex(blocks[i].hash, disp, 32);
+		for (k = 0; k < 32; k++)
+			want[k] = disp[31 - k];
+		n = shares_of(&self->e, j.id, &got);
+		for (k = 0; k < n; k++)
+			found |= got[k].nonce == blocks[i].nonce && !memcmp(got[k].hash, want, 32);
+		EXPECT_TRUE(found) TH_LOG("%s: its nonce was not reported", blocks[i].name);
+		free(got);
+	}
+}
+
+/* Hundreds of shares over every CPU: each exactly once. */
+TEST_F_TIMEOUT(engine, many_shares_exactly_once, 300)
+{
+	struct mm_job j = { .id = 200, .nonce_count = 1 << 17 };
+	struct nl_msg *msg;
+	uint32_t cpus = 0;
+	size_t n, i;
+
+	/* small ranges, so that every CPU gets some */
+	msg = mm_genl_msg(&self->g, MICROMINE_CMD_CONFIG_SET, 0);
+	nla_put_u32(msg, MICROMINE_A_CONFIG_CHUNK_MIN, 256);
+	nla_put_u32(msg, MICROMINE_A_CONFIG_CHUNK_MAX, 2048);
+	ASSERT_EQ(0, mm_genl_run(&self->g, msg, NULL, NULL));
+	random_header(j.header);
+	mmt_target_top(j.target, 0x00ffffff);
+	run_and_compare(_metadata, self, &j, 1, &n);
+	EXPECT_GT(n, 300U);
+	for (i = 0; i < self->e.nshares; i++)
+		cpus |= 1U << (self->e.shares[i].cpu & 31);
+	if (online_cpus() > 1)
+		EXPECT_GT(__builtin_popcount(cpus), 1) TH_LOG("one CPU found every share");
+}
+
+/* After the nonces of a version, the next version within the mask. */
+TEST_F_TIMEOUT(engine, version_rolling, 300)
+{
+	struct mm_job j = { .id = 300, .nonce_start = 1000, .nonce_count = 4096,
+			     .version_mask = 0x00006000 };
+	struct mm_stats before, after;
+	uint32_t versions = 0;
+	size_t i;
+
+	random_header(j.header);
+	mmt_target_top(j.target, 0x03ffffff);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
+	run_and_compare(_metadata, self, &j, 4, NULL);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
+	EXPECT_GE(after.version_rolls - before.version_rolls, 3U);
+	for (i = 0; i < self->e.nshares; i++)
+		versions |= 1U << ((self->e.shares[i].version >> 13) & 3);
+	EXPECT_EQ(0xfU, versions) TH_LOG("shares came from versions %x", versions);
+}
+
+/*
+ * A clean job replaces a running one at once; what the old one finds
+ * after is marked stale, and no share is lost uncounted.
+ */
+TEST_F_TIMEOUT(engine, clean_switch, 300)
+{
+	struct mm_job a = { .id = 400 }, b = { .id = 401, .clean = true };
+	struct mm_stats before, after;
+	struct mm_share *s;
+	size_t n, i, consumed = 0, stale = 0, late_a = 0;
+	uint64_t t;
+
+	random_header(a.header);
+	mmt_target_top(a.target, 0x000fffff);
+	random_header(b.header);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
+	ASSERT_EQ(0, mm_job_submit(&self->g, &a, NULL));
+	for (t = mmt_now_ms(); mmt_now_ms() - t < 1500;) {
+		ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+		for (i = 0; i < n; i++)
+			stale += s[i].stale;
+		consumed += n;
+		free(s);
+		mmt_events_poll(&self->ev, &self->e, 50);
+	}
+	EXPECT_GT(consumed, 0U) TH_LOG("job A found nothing to switch away from");
+	ASSERT_EQ(0, mm_job_submit(&self->g, &b, NULL));
+	/* shares of A still in flight arrive now, stale or not */
+	mmt_events_poll(&self->ev, &self->e, 500);
+	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+	for (i = 0; i < n; i++)
+		stale += s[i].stale;
+	consumed += n;
+	free(s);
+	/* and then no more */
+	mmt_events_poll(&self->ev, &self->e, 500);
+	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+	for (i = 0; i < n; i++)
+		late_a += s[i].job_id == a.id;
+	consumed += n;
+	free(s);
+	EXPECT_EQ(0U, late_a) TH_LOG("job A still mined a second after the clean job");
+	mmt_events_poll(&self->ev, &self->e, 200);
+	for (i = 0; i < self->e.nstarted; i++)
+		if (self->e.started[i] == b.id)
+			break;
+	EXPECT_LT(i, self->e.nstarted) TH_LOG("no job-started for the clean job");
+	EXPECT_EQ(0, self->e.overruns);
+
+	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
+	/* found = read + lost to a full queue; stale ones counted as read */
+	EXPECT_EQ(after.shares - before.shares,
+		  consumed + (after.queue_overflows - before.queue_overflows));
+	EXPECT_EQ(0U, after.queue_overflows - before.queue_overflows);
+	EXPECT_EQ(after.stale_shares - before.stale_shares, stale);
+	TH_LOG("%zu shares read, %zu of them stale", consumed, stale);
+}
+
+static bool all_idle(struct mm_genl *g)
+{
+	struct mm_cpu_stats cpus[256];
+	int n = mm_cpu_stats_get(g, cpus, 256), i;
+
+	for (i = 0; i < n; i++)
+		if (cpus[i].active)
+			return false;
+	return n > 0;
+}
+
+/* a job nobody can solve, over all nonces: mining until told otherwise */
+static void start_long_job(struct __test_metadata *_metadata, struct mm_genl *g, uint32_t id)
+{
+	struct mm_job j = { .id = id, .clean = true };
+
+	random_header(j.header);
+	ASSERT_EQ(0, mm_job_submit(g, &j, NULL));
+	usleep(300000);
+}
+
+TEST_F_TIMEOUT(engine, pause_and_resume, 300)
+{
+	struct mm_stats s1, s2, s3;
+	uint64_t t;
+
+	start_long_job(_metadata, &self->g, 500);
+	ASSERT_EQ(0, mmt_set_enabled(&self->g, false));
+	t = mmt_now_ms();
+	while (!all_idle(&self->g) && mmt_now_ms() - t < 5000)
+		usleep(1000);
+	TH_LOG("every worker stopped %llu ms after the pause (emulated)",
+	       (unsigned long long)(mmt_now_ms() - t));
+	EXPECT_TRUE(all_idle(&self->g));
+	ASSERT_EQ(0, mm_stats_get(&self->g, &s1));
+	usleep(300000);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &s2));
+	EXPECT_EQ(s1.hashes, s2.hashes) TH_LOG("mining went on while paused");
+	ASSERT_EQ(0, mmt_set_enabled(&self->g, true));
+	usleep(300000);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &s3));
+	EXPECT_GT(s3.hashes, s2.hashes);
+	mmt_events_poll(&self->ev, &self->e, 200);
+	EXPECT_EQ(1, self->e.paused);
+	EXPECT_EQ(1, self->e.resumed);
+}
+
+TEST_F_TIMEOUT(engine, duty_cycle, 300)
+{
+	struct mm_cpu_stats c0[256], c1[256];
+	int n, i;
+
+	start_long_job(_metadata, &self->g, 600);
+	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 25));
+	usleep(300000);
+	n = mm_cpu_stats_get(&self->g, c0, 256);
+	sleep(2);
+	ASSERT_EQ(n, mm_cpu_stats_get(&self->g, c1, 256));
+	for (i = 0; i < n; i++) {
+		uint64_t mined = c1[i].mining_ns - c0[i].mining_ns;
+		uint64_t paused = c1[i].paused_ns - c0[i].paused_ns;
+		double share = mined + paused ? (double)mined / (mined + paused) : 0;
+
+		if (!mined && !paused)
+			continue;	/* an offline CPU */
+		TH_LOG("cpu %u mined %.0f%% of its time", c1[i].cpu, share * 100);
+		EXPECT_GT(share, 0.10);
+		EXPECT_LT(share, 0.45);
+	}
+}
+
+TEST_F_TIMEOUT(engine, cpu_mask, 300)
+{
+	struct mm_cpu_stats a[256], b[256];
+	int n;
+
+	if (online_cpus() < 2)
+		SKIP(return, "one CPU");
+	start_long_job(_metadata, &self->g, 700);
+	ASSERT_EQ(0, mmt_set_str(&self->g, MICROMINE_A_CONFIG_CPUS, "0"));
+	usleep(300000);
+	n = mm_cpu_stats_get(&self->g, a, 256);
+	usleep(500000);
+	ASSERT_EQ(n, mm_cpu_stats_get(&self->g, b, 256));
+	ASSERT_GE(n, 2);
+	EXPECT_GT(b[0].hashes, a[0].hashes);
+	EXPECT_EQ(a[1].hashes, b[1].hashes) TH_LOG("CPU 1 mined outside the mask");
+}
+
+/*
+ * A CPU goes offline in the middle of a job (seconds long here): nothing
+ * lost, nothing twice, and the job still ends.
+ */
+TEST_F_TIMEOUT(engine, cpu_hotplug, 300)
+{
+	const char *online = "/sys/devices/system/cpu/cpu1/online";
+	struct mm_job j = { .id = 800, .nonce_count = 1 << 22 };
+	struct mm_share *want, *got;
+	struct mm_cpu_stats cpus[256];
+	size_t nwant, ngot;
+	char why[128];
+	struct nl_msg *msg;
+
+	if (access(online, W_OK))
+		SKIP(return, "CPU 1 cannot go offline here");
+	msg = mm_genl_msg(&self->g, MICROMINE_CMD_CONFIG_SET, 0);
+	nla_put_u32(msg, MICROMINE_A_CONFIG_CHUNK_MIN, 1024);
+	nla_put_u32(msg, MICROMINE_A_CONFIG_CHUNK_MAX, 65536);
+	ASSERT_EQ(0, mm_genl_run(&self->g, msg, NULL, NULL));
+	random_header(j.header);
+	mmt_target_top(j.target, 0x0000ffff);
+	nwant = mmt_expected(j.header, j.target, 0, 0, j.nonce_count, 1, &want);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
+	mmt_events_poll(&self->ev, &self->e, 300);
+	ASSERT_GE(mm_cpu_stats_get(&self->g, cpus, 256), 2);
+	EXPECT_GT(cpus[1].hashes, 0U) TH_LOG("CPU 1 had not mined yet");
+	ASSERT_EQ(0, mmt_write(online, "0"));
+	mmt_events_poll(&self->ev, &self->e, 500);
+	ASSERT_EQ(0, mmt_write(online, "1"));
+	EXPECT_FALSE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 0))
+		TH_LOG("the job ended before the hotplug was over");
+	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 250000));
+	mmt_events_poll(&self->ev, &self->e, 300);
+	EXPECT_EQ(0, self->e.overruns);
+	ngot = shares_of(&self->e, j.id, &got);
+	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
+		TH_LOG("%s (%zu wanted, %zu got)", why, nwant, ngot);
+	free(want);
+	free(got);
+}
+
+static int policy_of(pid_t pid)
+{
+	char path[64], line[256];
+	int policy = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "policy : %d", &policy) == 1)
+			break;
+	fclose(f);
+	return policy;
+}
+
+/* Workers are SCHED_IDLE: busy foreground programs leave them nothing. */
+TEST_F_TIMEOUT(engine, sched_idle_under_load, 300)
+{
+	struct mm_cpu_stats a[256], b[256];
+	pid_t pids[256], busy[256];
+	struct utsname u;
+	int n, i, ncpu = online_cpus(), status;
+
+	n = mm_workers_list(pids, 256);
+	ASSERT_GE(n, ncpu);
+	for (i = 0; i < n; i++) {
+		int policy = policy_of(pids[i]);
+
+		if (policy == SCHED_IDLE)
+			continue;
+		/* only kernels that keep SCHED_IDLE from modules: nice 19 */
+		uname(&u);
+		ASSERT_EQ(0, strncmp(u.release, "5.10", 4)) TH_LOG("worker %d: policy %d",
+								   pids[i], policy);
+		EXPECT_EQ(19, getpriority(PRIO_PROCESS, pids[i]));
+	}
+	/* what the micromine tool does there */
+	ASSERT_LE(0, mm_workers_make_idle());
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(SCHED_IDLE, policy_of(pids[i])) TH_LOG("worker %d", pids[i]);
+
+	start_long_job(_metadata, &self->g, 900);
+	for (i = 0; i < ncpu; i++) {
+		busy[i] = fork();
+		if (!busy[i]) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(i, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			for (;;)
+				;
+		}
+	}
+	usleep(500000);
+	n = mm_cpu_stats_get(&self->g, a, 256);
+	sleep(2);
+	mm_cpu_stats_get(&self->g, b, 256);
+	for (i = 0; i < ncpu; i++) {
+		kill(busy[i], SIGKILL);
+		waitpid(busy[i], &status, 0);
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t mined = b[i].mining_ns - a[i].mining_ns;
+
+		TH_LOG("cpu %u mined %llu ms of 2000 beside a busy loop", b[i].cpu,
+		       (unsigned long long)(mined / 1000000));
+		EXPECT_LT(mined, 200000000ULL);
+	}
+}
+
+static bool supports(const char *path, const char *word)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strstr(buf, word) != NULL;
+}
+
+/* Suspend's freezer: no mining during it, mining again after it. */
+TEST_F_TIMEOUT(engine, suspend_freezer, 300)
+{
+	static const char delay_param[] = "/sys/module/suspend/parameters/pm_test_delay";
+	long long delay = mmt_read_ll(delay_param);
+	struct mm_stats a, b, c;
+	uint64_t t0, t1;
+	int ncpu = online_cpus();
+
+	if (access("/sys/power/pm_test", W_OK) || !supports("/sys/power/state", "freeze"))
+		SKIP(return, "no suspend test mode here");
+	/* the freeze lasts pm_test_delay seconds: 2 where it can be set, else 5 */
+	if (delay > 0 && !mmt_write(delay_param, "2"))
+		delay = 2;
+	else
+		delay = 5;
+	start_long_job(_metadata, &self->g, 1000);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &a));
+	t0 = mmt_now_ms();
+	ASSERT_EQ(0, mmt_write("/sys/power/pm_test", "freezer"));
+	/* fails (EBUSY, "Freezing of tasks failed") if a worker does not freeze */
+	EXPECT_EQ(0, mmt_write("/sys/power/state", "freeze"));
+	t1 = mmt_now_ms();
+	mmt_write("/sys/power/pm_test", "none");
+	ASSERT_EQ(0, mm_stats_get(&self->g, &b));
+	TH_LOG("mined %llu ms on %d CPUs over %llu ms with a %lld s freeze",
+	       (unsigned long long)((b.mining_ns - a.mining_ns) / 1000000), ncpu,
+	       (unsigned long long)(t1 - t0), delay);
+	/*
+	 * At most what the CPUs could mine outside the freeze, a second of
+	 * slack.  Under heavy emulation the kernel's busy-wait delay can end
+	 * before the clock says it should: then there is no window to judge.
+	 */
+	if (t1 - t0 > (uint64_t)delay * 1000) {
+		EXPECT_LT(b.mining_ns - a.mining_ns,
+			  ncpu * (t1 - t0 - (delay - 1) * 1000) * 1000000ULL);
+	} else {
+		TH_LOG("the freeze took less than its delay by the clock: not judged");
+	}
+	usleep(500000);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &c));
+	EXPECT_GT(c.hashes, b.hashes) TH_LOG("no mining after the thaw");
+}
+
+/* Last: the module goes while it mines. */
+TEST_F_TIMEOUT(engine, unload_while_mining, 300)
+{
+	char cmd[4096];
+
+	start_long_job(_metadata, &self->g, 1200);
+	mm_genl_close(&self->ev);
+	mm_genl_close(&self->g);
+	EXPECT_EQ(0, system("rmmod micromine"));
+	EXPECT_NE(0, access("/sys/kernel/micromine", F_OK));
+	snprintf(cmd, sizeof(cmd), "insmod %s", getenv("MM_KO"));
+	EXPECT_EQ(0, system(cmd));
+	ASSERT_EQ(0, mm_genl_open(&self->g));
+	ASSERT_EQ(0, mm_genl_open(&self->ev));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,497 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""`micromine run` against the test pool (tests/pool/testpool.py), with the
+real module: shares mined, checked by the pool on its own, and every share
+accounted for; TLS trust; and, with MM_STRATUM_FULL=1 (one kernel of the
+matrix: these take minutes under TCG), clean jobs, failover and failback,
+outages with kept shares and session resume, a misbehaving pool, SIGHUP,
+the share store across a restart, and the whole run under valgrind.
+TAP on stdout.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.environ['MM_TOP']
+sys.path.insert(0, os.path.join(TOP, 'tests/pool'))
+import testpool  # noqa: E402
+
+SYSFS = '/sys/kernel/micromine/'
+FULL = os.environ.get('MM_STRATUM_FULL') == '1'
+# a share every ~430k nonces: a few a second on a TCG guest
+DIFFICULTY = 0.0001
+SUMMARY = re.compile(r'shares found (\d+): accepted (\d+), rejected (\d+), stale (\d+), '
+                     r'duplicate (\d+), invalid (\d+), dropped (\d+), pending (\d+)')
+FATES = ['accepted', 'rejected', 'stale', 'duplicate', 'invalid', 'dropped', 'pending']
+TMP = tempfile.mkdtemp(prefix='mm-stratum-')
+PW = 'pw-never-logged'
+
+n = 0
+
+
+def ok(cond, desc, diag=None):
+    global n
+    n += 1
+    print('%s %d %s' % ('ok' if cond else 'not ok', n, desc))
+    if not cond and diag:
+        for line in str(diag).splitlines()[-25:]:
+            print('# ' + line)
+    sys.stdout.flush()
+    return cond
+
+
+def wait(pred, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.2)
+    return bool(pred())
+
+
+def sysfs(name):
+    with open(SYSFS + name) as f:
+        return int(f.read())
+
+
+def url(port, tls=False):
+    return 'stratum+%s://127.0.0.1:%d' % ('tls' if tls else 'tcp', port)
+
+
+class Run:
+    """One `micromine run`, its log in a file."""
+
+    def __init__(self, name, args, valgrind=False):
+        self.name = name
+        self.log = os.path.join(TMP, name + '.log')
+        self.state = os.path.join(TMP, name + '.json')
+        cmd = ['micromine', 'run', '-c', '/dev/null', '--log-level', 'debug',
+               '-s', 'state=' + self.state, '-s', 'backoff-min=1', '-s', 'backoff-max=2'] + args
+        if valgrind:
+            cmd = ['valgrind', '-q', '--leak-check=full',
+                   '--errors-for-leak-kinds=definite,indirect,possible',
+                   '--error-exitcode=99', '--log-file=' + self.log + '.vg'] + cmd
+        self.f = open(self.log, 'w')
+        self.p = subprocess.Popen(cmd, stdout=self.f, stderr=subprocess.STDOUT)
+        self.rc = None
+
+    def text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def mark(self):
+        return len(self.text())
+
+    def has(self, what, since=0):
+        return what in self.text()[since:]
+
+    def wait_log(self, what, timeout, since=0):
+        return wait(lambda: self.has(what, since) or self.p.poll() is not None, timeout) and \
+            self.has(what, since)
+
+    def status(self):
+        try:
+            with open(self.state) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def count(self, what):
+        st = self.status()
+        return st.get(what, 0) if st else 0
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+        try:
+            self.rc = self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.rc = self.p.wait()
+        self.f.close()
+        return self.rc
+
+    def summary(self):
+        found = SUMMARY.findall(self.text())
+        if not found:
+            return None
+        v = [int(x) for x in found[-1]]
+        return dict(found=v[0], **dict(zip(FATES, v[1:])))
+
+    def tail(self, lines=25):
+        return '\n'.join(self.text().splitlines()[-lines:])
+
+
+def accounted(run, desc):
+    """Every share the run found ended in exactly one counter."""
+    s = run.summary()
+    ok(s is not None and s['found'] == sum(s[f] for f in FATES),
+       '%s: every share found is accounted for (%s)' % (desc, s), run.tail())
+    return s or {}
+
+
+def pool_accepted(pool):
+    return pool.stats().get('accepted', 0)
+
+
+def basic():
+    """Mine for one pool; the pool checks each share; all counted."""
+    pool = testpool.Pool(3333, DIFFICULTY)
+    vector_job = pool.vector['notify'][0]
+    shares0 = sysfs('shares')
+    run = Run('basic', ['-o', url(3333), '-u', 'test.basic', '-p', PW])
+    ok(wait(lambda: pool_accepted(pool) >= 3, 180),
+       'run: the pool accepts shares (%d)' % pool_accepted(pool), run.tail())
+    ok(any(s['job'] == vector_job for s in pool.accepted_shares),
+       'shares of the mainnet job, as the pool builds its headers itself')
+    # written at most once a second
+    wait(lambda: (run.status() or {}).get('accepted', 0) >= 1, 10)
+    st = run.status()
+    ok(st is not None and st.get('connected') and st.get('node') == url(3333) and
+       st.get('worker') == 'test.basic' and st.get('accepted', 0) >= 1,
+       'the state file shows the node, the worker and the counts', st)
+    out = subprocess.run(['micromine', 'status', '--json'], capture_output=True, text=True,
+                         env=dict(os.environ, MICROMINE_STATE=run.state))
+    try:
+        pst = json.loads(out.stdout).get('pool') or {}
+    except ValueError:
+        pst = {}
+    ok(pst.get('node') == url(3333) and pst.get('connected') is True,
+       'micromine status --json shows the pool', out.stdout + out.stderr)
+    ok(run.has('version rolling, mask 1fffe000'), 'version rolling agreed with mining.configure')
+    rc = run.stop()
+    ok(rc == 0, 'SIGTERM: exit 0', run.tail())
+    s = accounted(run, 'basic')
+    ok(s.get('accepted') == pool_accepted(pool) and s.get('rejected') == 0,
+       'the tool counts as accepted what the pool accepted (%s, pool %d)' %
+       (s.get('accepted'), pool_accepted(pool)), pool.stats())
+    ok(sysfs('shares') - shares0 == s.get('found'),
+       'every share the module found reached the tool (%d, tool %s)' %
+       (sysfs('shares') - shares0, s.get('found')))
+    ok(not os.path.exists(run.state), 'the state file is gone after the stop')
+    ok(PW not in run.text(), 'the password is never logged')
+    out = subprocess.run(['micromine', 'status', '--json'], capture_output=True, text=True)
+    try:
+        job = json.loads(out.stdout).get('job_id', 'missing')
+    except ValueError:
+        job = 'no JSON'
+    ok(job is None, 'the stop flushed the module: no job runs (%s)' % job, out.stderr)
+    pool.close()
+
+
+def tls_cert(name='cert'):
+    key, cert = os.path.join(TMP, name + '.key'), os.path.join(TMP, name + '.pem')
+    p = subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+                        'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+                        '-days', '2', '-subj', '/CN=micromine test pool',
+                        '-addext', 'subjectAltName=IP:127.0.0.1'],
+                       capture_output=True, text=True)
+    if p.returncode:
+        return None, None, p.stderr
+    with open(cert) as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    return key, cert, hashlib.sha256(der).hexdigest()
+
+
+def tls():
+    """TLS: pinned, CA-verified, and refused when neither trusts the pool."""
+    key, cert, fp = tls_cert()
+    other = tls_cert('other')[1]
+    if not ok(key is not None and other is not None, 'test certificates (openssl req)', fp):
+        return
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    pool = testpool.Pool(3334, DIFFICULTY, tls=ctx)
+    colons = ':'.join(fp[i:i + 2] for i in range(0, 64, 2))
+    cases = [('pinned', ['--fingerprint', colons], True, None),
+             ('ca-file', ['--ca-file', cert], True, None),
+             ('wrong pin', ['--fingerprint', '00' * 31 + '01'], False, 'is not the pinned one'),
+             ('another CA', ['--ca-file', other], False, "certificate is not trusted")]
+    for name, args, good, error in cases:
+        before = pool.stats().get('authorized', 0)
+        run = Run('tls-' + name.replace(' ', '-'),
+                  ['-o', url(3334, True), '-u', 'test.tls', '-p', PW] + args)
+        if good:
+            ok(wait(lambda: pool_accepted(pool) >= 1 and run.count('accepted') >= 1, 120),
+               'TLS, %s: mining, shares accepted' % name, run.tail())
+        else:
+            ok(run.wait_log(error, 60), 'TLS, %s: refused with "%s"' % (name, error), run.tail())
+            ok(pool.stats().get('authorized', 0) == before,
+               'TLS, %s: no session with the pool' % name)
+        ok(run.stop() == 0, 'TLS, %s: stops cleanly' % name, run.tail())
+    run = Run('tls-none', ['-o', url(3334, True), '-u', 'test.tls'])
+    ok(run.p.wait(60) == 2 and run.has('needs a ca-file or a fingerprint'),
+       'TLS with neither: refused at the start (exit 2)', run.tail())
+    pool.close()
+
+
+def clean_jobs():
+    """A clean job reaches the module at once; shares of it are accepted."""
+    pool = testpool.Pool(3335, DIFFICULTY, mainnet=False)
+    run = Run('clean', ['-o', url(3335), '-u', 'test.clean'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'clean: mining', run.tail())
+    for _ in range(3):
+        jid = pool.new_job(clean=True)
+        ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),
+           'clean job %s: its shares come, the pool accepts them' % jid, run.tail())
+    st = pool.stats()
+    ok(st.get('rejected.21', 0) == 0, 'no share of a voided job is sent', st)
+    run.stop()
+    s = accounted(run, 'clean')
+    ok(s.get('invalid') == 0, 'no invalid share')
+    pool.close()
+
+
+def failover():
+    """Failover to the second node, and back to the first when it is back."""
+    a = testpool.Pool(3336, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3337, DIFFICULTY, mainnet=False)
+    run = Run('failover', ['-o', url(3336), '-u', 'test.a', '-o', url(3337), '-u', 'test.b',
+                           '-s', 'failover-after=2', '-s', 'failback=5'])
+    ok(wait(lambda: pool_accepted(a) >= 1, 120), 'failover: mining on the first node', run.tail())
+    a.stop_listening()
+    ok(wait(lambda: pool_accepted(b) >= 1, 120),
+       'the first node gone: the second one gets the shares', run.tail())
+    ok(run.has('trying node ' + url(3337)), 'the log says so')
+    a.start_listening()
+    mark = pool_accepted(a)
+    ok(wait(lambda: pool_accepted(a) > mark, 120),
+       'the first node back: shares go to it again', run.tail())
+    ok(run.has('node %s is back: switching to it' % url(3336)), 'the log says so')
+    run.stop()
+    accounted(run, 'failover')
+    a.close()
+    b.close()
+
+
+def outage():
+    """Shares found while the pool is away: kept, sent after the session
+    resumes, or counted stale if their job is gone by then."""
+    pool = testpool.Pool(3338, DIFFICULTY, mainnet=False)
+    store = os.path.join(TMP, 'shares.json')
+    run = Run('outage', ['-o', url(3338), '-u', 'test.out', '-s', 'share-store=' + store,
+                         '-s', 'failover-after=1000'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'outage: mining', run.tail())
+    pool.stop_listening()
+    mark = run.mark()
+    ok(run.wait_log('share kept', 120, mark), 'pool away: shares found are kept', run.tail())
+    kept = run.text()[mark:].count('share kept')
+    ok(os.path.exists(store) and len(json.load(open(store)).get('shares', [])) >= 1,
+       'and written to the share store')
+    accepted = pool_accepted(pool)
+    pool.start_listening()
+    ok(wait(lambda: pool.stats().get('resumed', 0) >= 1, 60),
+       'reconnected: the session resumes (mining.subscribe with its id)', run.tail())
+    ok(wait(lambda: pool_accepted(pool) >= accepted + kept, 60),
+       'the %d kept shares are sent and accepted' % kept, run.tail())
+    ok(pool.stats().get('rejected.21', 0) == 0 and pool.stats().get('rejected.22', 0) == 0,
+       'none of them stale or twice', pool.stats())
+
+    # away again, and the pool moves on to a clean job meanwhile: stale
+    pool.stop_listening()
+    mark = run.mark()
+    ok(run.wait_log('share kept', 120, mark), 'away again: shares kept', run.tail())
+    pool.new_job(clean=True)
+    pool.start_listening()
+    ok(wait(lambda: run.count('stale') >= 1, 60),
+       'their job voided by a clean job: counted stale, not sent', run.tail())
+    run.stop()
+    s = accounted(run, 'outage')
+    ok(pool.stats().get('rejected.21', 0) == 0 and s.get('rejected') == 0,
+       'no stale share was sent to the pool', pool.stats())
+    pool.close()
+
+
+def store_restart():
+    """The share store keeps shares across a restart of the tool."""
+    pool = testpool.Pool(3339, DIFFICULTY, mainnet=False)
+    store = os.path.join(TMP, 'restart.json')
+    run = Run('store-1', ['-o', url(3339), '-u', 'test.store', '-s', 'share-store=' + store,
+                          '-s', 'failover-after=1000'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'share store: mining', run.tail())
+    pool.stop_listening()
+    mark = run.mark()
+    ok(run.wait_log('share kept', 120, mark), 'pool away: a share kept', run.tail())
+    run.stop()
+    s = accounted(run, 'store, first run')
+    kept = json.load(open(store)).get('shares', []) if os.path.exists(store) else []
+    ok(s.get('pending', 0) >= 1 and len(kept) == s.get('pending'),
+       'stopped: the %s pending shares are in the file' % s.get('pending'), kept)
+    accepted = pool_accepted(pool)
+    pool.start_listening()
+    run = Run('store-2', ['-o', url(3339), '-u', 'test.store', '-s', 'share-store=' + store])
+    ok(run.wait_log('from the previous run', 60), 'started again: the shares are read back',
+       run.tail())
+    ok(wait(lambda: pool_accepted(pool) >= accepted + len(kept), 60),
+       'the session resumes and the pool accepts them', run.tail())
+    ok(pool.stats().get('resumed', 0) >= 1, 'with the session id from the file')
+    run.stop()
+    accounted(run, 'store, second run')
+    pool.close()
+
+
+def misbehaviour():
+    """A pool that sends bad lines, hangs, asks to reconnect, rejects."""
+    pool = testpool.Pool(3340, DIFFICULTY, mainnet=False)
+    run = Run('bad', ['-o', url(3340), '-u', 'test.bad', '-s', 'max-line=4096',
+                      '-s', 'silence=6', '-s', 'failover-after=1000'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'misbehaving pool: mining', run.tail())
+    conns = pool.stats().get('connections', 0)
+    bad = ['this is not json\n', '{"id": null, "method": "mining.notify", "params": [1]}\n',
+           '{"id":null,"method":"mining.set_extranonce","params":["00",0]}\n',
+           '{"id":null,"method":"mining.notify","params":["j","%s","00","00",[%s],'
+           '"20000000","1d00ffff","00000000",true]}\n' %
+           ('00' * 32, ','.join(['"%s"' % ('00' * 32)] * 33)),
+           'x' * 10000 + '\n']
+    mark = run.mark()
+    for line in bad[:4]:
+        pool.send_raw(line)
+    ok(wait(lambda: run.text()[mark:].count('refused a line') >= 4, 30),
+       'four bad lines (not JSON, wrong types, extranonce2 size 0, 33 branches): '
+       'one log line each', run.tail())
+    jid = pool.new_job(clean=True)
+    ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),
+       'and mining goes on, on the same connection', run.tail())
+    pool.send_raw(bad[4])
+    ok(run.wait_log('longer than 4096 bytes', 30, mark), 'an overlong line: skipped, logged')
+    ok(pool.stats().get('connections', 0) == conns, 'one connection all along')
+    ok(pool.stats().get('rejected.20', 0) == 0, 'no garbage was ever submitted')
+
+    mark = run.mark()
+    for i in range(5):
+        pool.send_raw('garbage %d\n' % i)
+    ok(run.wait_log('keeps sending bad lines', 30, mark) and
+       wait(lambda: pool.stats().get('connections', 0) > conns, 30),
+       'five bad lines in a row: the node counts as failed, a new connection', run.tail())
+
+    conns = pool.stats().get('connections', 0)
+    mark = run.mark()
+    pool.reconnect()
+    ok(wait(lambda: pool.stats().get('connections', 0) > conns, 30) and
+       run.has('asks to reconnect', mark), 'client.reconnect: honoured', run.tail())
+
+    conns = pool.stats().get('connections', 0)
+    mark = run.mark()
+    pool.silent = True
+    ok(run.wait_log('silent for', 30, mark), 'a silent pool: noticed', run.tail())
+    pool.silent = False
+    ok(wait(lambda: pool.stats().get('connections', 0) > conns and pool.clients() == 1, 60),
+       'and a new connection', run.tail())
+
+    pool.reject_code = 23
+    ok(wait(lambda: (run.status() or {}).get('rejected_by_code', {}).get('23', 0) >= 1, 60),
+       'rejections counted by reason code', run.status())
+    pool.reject_code = 0
+
+    pool.refuse_configure = True
+    conns = pool.stats().get('connections', 0)
+    pool.drop()
+    mark = run.mark()
+    ok(run.wait_log('no version rolling', 60, mark) and
+       wait(lambda: pool.clients() == 1, 60), 'mining.configure refused: mining without it',
+       run.tail())
+    pool.refuse_configure = 'drop'
+    pool.drop()
+    mark = run.mark()
+    ok(run.wait_log('next time without mining.configure', 60, mark), 'a pool that hangs up on '
+       'mining.configure: noticed', run.tail())
+    ok(wait(lambda: pool.clients() == 1, 60), 'and the next session goes without it',
+       run.tail())
+    pool.refuse_configure = False
+    accepted = pool_accepted(pool)
+    ok(wait(lambda: pool_accepted(pool) > accepted, 60), 'mining goes on', run.tail())
+    run.stop()
+    s = accounted(run, 'misbehaving pool')
+    ok(s.get('invalid') == 0, 'no share of a bad job was ever found or sent')
+    ok(s.get('duplicate') == 0 and pool.stats().get('rejected.22', 0) == 0,
+       'a job sent again after a reconnect is not mined again: no duplicate', s)
+    pool.close()
+
+
+def keepalive():
+    """No share for a while: ask for a lower difficulty."""
+    pool = testpool.Pool(3341, 1e6, mainnet=False)
+    pool.honour_suggest = False
+    run = Run('keepalive', ['-o', url(3341), '-u', 'test.keep', '-s', 'keepalive=4'])
+    ok(wait(lambda: 5e5 in pool.stats()['suggested'], 60),
+       'no share for keepalive seconds: suggest_difficulty of half the difficulty',
+       run.tail())
+    run.stop()
+    pool.close()
+
+
+def sighup():
+    """SIGHUP reloads the config file: a new node list takes effect."""
+    a = testpool.Pool(3342, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3343, DIFFICULTY, mainnet=False)
+    conf = os.path.join(TMP, 'hup.conf')
+    with open(conf, 'w') as f:
+        f.write('[node a]\nurl = %s\nuser = test.hup\n' % url(3342))
+    os.chmod(conf, 0o600)
+    run = Run('hup', ['-c', conf])
+    ok(wait(lambda: pool_accepted(a) >= 1, 120), 'SIGHUP: mining for node a', run.tail())
+    with open(conf, 'w') as f:
+        f.write('[run]\nkeepalive = 300\n[node b]\nurl = %s\nuser = test.hup\n' % url(3343))
+    run.p.send_signal(signal.SIGHUP)
+    ok(run.wait_log('new trusted nodes', 30), 'SIGHUP: reloaded', run.tail())
+    ok(wait(lambda: pool_accepted(b) >= 1, 120), 'mining for node b now', run.tail())
+    with open(conf, 'w') as f:
+        f.write('[run]\nkeepalve = 300\n')
+    mark = run.mark()
+    run.p.send_signal(signal.SIGHUP)
+    ok(run.wait_log('the settings stay as they were', 30, mark),
+       'a broken config file: the reload is refused, mining goes on', run.tail())
+    run.stop()
+    accounted(run, 'SIGHUP')
+    a.close()
+    b.close()
+
+
+def under_valgrind():
+    """The whole life of `run` under valgrind: no leak, no memory error."""
+    if not shutil.which('valgrind'):
+        print('ok %d # SKIP no valgrind on this guest' % (n + 1))
+        return
+    pool = testpool.Pool(3344, DIFFICULTY, mainnet=False)
+    run = Run('valgrind', ['-o', url(3344), '-u', 'test.vg'], valgrind=True)
+    ok(wait(lambda: pool_accepted(pool) >= 2, 240), 'valgrind: mining', run.tail())
+    pool.drop()
+    ok(wait(lambda: pool.stats().get('connections', 0) >= 2 and pool.clients() == 1, 60),
+       'valgrind: reconnected')
+    rc = run.stop(timeout=120)
+    vg = open(run.log + '.vg').read() if os.path.exists(run.log + '.vg') else ''
+    ok(rc == 0 and not vg.strip(), 'valgrind: no leak, no memory error (exit %s)' % rc, vg)
+    pool.close()
+
+
+def main():
+    print('TAP version 13')
+    if subprocess.run(['insmod', os.environ['MM_KO']]).returncode:
+        print('Bail out! cannot load the module')
+        return 1
+    tests = [basic, tls]
+    if FULL:
+        tests += [clean_jobs, failover, outage, store_restart, misbehaviour, keepalive, sighup,
+                  under_valgrind]
+    for t in tests:
+        t0 = time.time()
+        t()
+        print('# %s: %.0f s' % (t.__name__, time.time() - t0))
+        sys.stdout.flush()
+    subprocess.run(['rmmod', 'micromine'])
+    shutil.rmtree(TMP, ignore_errors=True)
+    print('1..%d' % n)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# /sys/kernel/micromine/: every file readable, the controls take good
+# values and refuse bad ones, the rest refuse writes, and all of it holds
+# up to concurrent writers and readers while mining.
+. "$MM_TOP/tests/tap.sh"
+
+d=/sys/kernel/micromine
+insmod "$MM_KO" || { echo "Bail out! cannot load the module"; exit 1; }
+possible=$(cat /sys/devices/system/cpu/possible)
+
+files="enabled duty_cycle cpus backend backends hashes hashrate shares stale_shares jobs
+	jobs_exhausted queue_overflows version"
+for f in $files; do
+	tap_check "$f reads one line" sh -c "[ \$(wc -l < $d/$f) = 1 ]"
+done
+tap_check "nothing else is there" [ "$(ls $d | sort | xargs)" = "$(echo $files | xargs -n1 | sort | xargs)" ]
+
+# write <file> <value>: the write's result
+write() { printf '%s' "$2" >"$d/$1" 2>/dev/null; }
+good() { tap_check "$1 takes '$2'" sh -c "printf '%s' '$2' > $d/$1 && [ \"\$(cat $d/$1)\" = '${3:-$2}' ]"; }
+bad() { tap_check "$1 refuses '$2'" sh -c "! printf '%s' '$2' > $d/$1 2>/dev/null"; }
+
+good enabled 0
+good enabled 1
+good enabled n 0
+good enabled y 1
+bad enabled maybe
+good duty_cycle 50
+good duty_cycle 100
+bad duty_cycle 0
+bad duty_cycle 101
+bad duty_cycle abc
+good cpus 0
+good cpus "$possible"
+bad cpus x
+bad cpus 9999
+bad cpus " "
+for b in $(cat $d/backends); do
+	good backend "$b"
+done
+bad backend nope
+for f in backends hashes hashrate shares stale_shares jobs jobs_exhausted queue_overflows version; do
+	tap_check "$f refuses writes" sh -c "! printf 1 > $d/$f 2>/dev/null"
+done
+tap_check "version is the module's" [ "$(cat $d/version)" = "$(modinfo -F version "$MM_KO")" ]
+
+# jobs through the tool
+submit() { "$MM_BIN/micromine" job submit "$@" >/dev/null; }
+genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
+
+# mine (a job nobody can solve) while four writers and four readers go at it for 5 s
+tap_check "a job runs" submit --header $genesis --target "$(printf '0%.0s' {1..64})"
+backends=($(cat $d/backends))
+end=$((SECONDS + 5))
+for i in 1 2 3 4; do
+	(while [ $SECONDS -lt $end ]; do
+		write duty_cycle $((RANDOM % 100 + 1))
+		write enabled $((RANDOM % 2))
+		write cpus "$((RANDOM % $(nproc)))"
+		write cpus "$possible"
+		write backend "${backends[RANDOM % ${#backends[@]}]}"
+		write duty_cycle nonsense
+	done) &
+	(while [ $SECONDS -lt $end ]; do cat $d/* >/dev/null; done) &
+done
+wait
+write enabled 1
+write duty_cycle 100
+write cpus "$possible"
+tap_check "the controls hold values after the storm" sh -c \
+	"[ \$(cat $d/enabled) = 1 ] && [ \$(cat $d/duty_cycle) = 100 ] && [ \$(cat $d/cpus) = '$possible' ]"
+h1=$(cat $d/hashes)
+submit --clean --header $genesis --nonce-start 2083236800 --nonce-count 200 \
+	--target 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
+for i in $(seq 300); do [ "$(cat $d/jobs_exhausted)" -ge 1 ] && break; sleep 0.2; done
+tap_check "and it still mines: the genesis block solved after it" sh -c "[ \$(cat $d/shares) -ge 1 ] && [ \$(cat $d/hashes) -gt $h1 ]"
+rmmod micromine
+tap_done

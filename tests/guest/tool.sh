@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The micromine tool against the real module: every subcommand, its error
+# paths (no module, no privilege, bad values), valid JSON, selftest, and
+# no leak under valgrind (where the guest has it: x86-64).
+. "$MM_TOP/tests/tap.sh"
+
+mm=$MM_BIN/micromine
+genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
+genesis_hash=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
+out=/tmp/tool.out
+err=/tmp/tool.err
+
+# run <expected exit> <description> <args...>: one result, output in $out/$err
+run() {
+	local want=$1 desc=$2 rc t0=$SECONDS
+	shift 2
+	"$@" >$out 2>$err
+	rc=$?
+	[ $((SECONDS - t0)) -gt 2 ] && echo "# $desc: $((SECONDS - t0)) s"
+	if [ $rc = "$want" ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc (exit $rc, not $want)"
+		cat $out $err | head -10 | tap_diag
+	fi
+}
+says() { grep -q -- "$1" $out $err; }
+json() { jq -e "$1" $out >/dev/null; }
+json_lines() { jq -e -s "$1" "$2" >/dev/null; }
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# no module
+rmmod micromine 2>/dev/null
+for cmd in "status" "stats" "set enabled on" "job flush" "events --timeout 1" "bench" "selftest" "top --count 1"; do
+	run 3 "$cmd: exit 3 without the module" $mm $cmd
+	tap_check "$cmd: says the module is not loaded" says "module is not loaded"
+done
+
+insmod "$MM_KO" || { echo "Bail out! cannot load the module"; exit 1; }
+possible=$(cat /sys/devices/system/cpu/possible)
+ncpus=$(ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)
+
+run 0 "status" $mm status
+tap_check "status: idle, with the backend" says "micromine:  idle, backend $(cat /sys/kernel/micromine/backend)"
+run 0 "status --json" $mm status --json
+tap_check "status --json: valid, its fields" json ".state == \"idle\" and .enabled and .job_id == null and .pool == null and has(\"hashrate\") and (.backends | length > 0) and .cpus == \"$possible\""
+run 0 "stats" $mm stats
+tap_check "stats: the counters" says "queue_overflows"
+run 0 "stats --json" $mm stats --json
+tap_check "stats --json: valid" json 'has("hashes") and has("version_rolls")'
+run 0 "stats --per-cpu --json" $mm stats --per-cpu --json
+tap_check "stats --per-cpu --json: one object per CPU" json "(.cpus | length) == $ncpus and all(.cpus[]; has(\"hashrate\"))"
+run 0 "stats --per-cpu" $mm stats --per-cpu
+run 0 "top --count 2" $mm top --count 2 --interval 0.2
+tap_check "top: a line per CPU, twice" sh -c "[ \$(grep -c '^ *0 ' $out) = 2 ]"
+
+run 0 "set duty-cycle 50 cpus 0" $mm set duty-cycle 50 cpus 0
+tap_check "both applied" sh -c "[ \$(cat /sys/kernel/micromine/duty_cycle) = 50 ] && [ \$(cat /sys/kernel/micromine/cpus) = 0 ]"
+run 0 "set back" $mm set duty-cycle 100 cpus "$possible"
+for b in $(cat /sys/kernel/micromine/backends); do
+	run 0 "set backend $b" $mm set backend $b
+done
+run 0 "set enabled off" $mm set enabled off
+run 0 "status --json while paused" $mm status --json
+tap_check "status: paused" json '.state == "paused" and (.enabled | not)'
+run 0 "set enabled on" $mm set enabled on
+run 1 "set duty-cycle 0 fails" $mm set duty-cycle 0
+tap_check "with the kernel's reason naming the attribute" says "attribute duty-cycle"
+run 1 "set backend nope fails" $mm set backend nope
+tap_check "with the kernel's reason" says "no such backend"
+run 1 "set cpus x fails" $mm set cpus x
+tap_check "with the kernel's reason" says "not a CPU list"
+run 2 "set bogus 1: usage" $mm set bogus 1
+run 2 "set enabled maybe: usage" $mm set enabled maybe
+run 2 "set duty-cycle: usage" $mm set duty-cycle
+
+# events while the genesis block is solved
+$mm events --json --count 3 --timeout 120 >/tmp/events.json 2>&1 &
+ev=$!
+sleep 2
+run 0 "job submit" $mm job submit --id 7 --header $genesis --target $genesis_hash \
+	--nonce-start 2083236800 --nonce-count 200
+tap_check "job submit: job 7 runs" says "job 7 runs"
+wait $ev
+tap_check "events --count 3: exit 0" [ $? = 0 ]
+tap_check "events --json: job-started, share-found, job-exhausted" json_lines "
+	map(.event) == [\"job-started\", \"share-found\", \"job-exhausted\"] and
+	(.[1] | .job_id == 7 and .nonce == 2083236893 and .version == 1 and
+	 .hash == \"$genesis_hash\" and (.stale | not) and has(\"time_ns\") and has(\"cpu\"))
+	" /tmp/events.json
+run 5 "events --timeout 1: exit 5" $mm events --timeout 1
+run 0 "job submit --json --clean (queued? no: clean)" $mm job submit --json --clean --id 9 \
+	--header $genesis --target 0000000000000000000000000000000000000000000000000000000000000000
+tap_check "job submit --json" json '. == {"job_id": 9, "position": 0}'
+run 0 "job submit behind it" $mm job submit --id 10 --header $genesis --target 00000000000000000000000000000000000000000000000000000000000000ff
+tap_check "it waits, position 1" says "job 10 waits, position 1"
+run 1 "bench refuses while a job runs" $mm bench --seconds 1
+run 0 "job flush" $mm job flush
+run 2 "job submit without --target: usage" $mm job submit --header $genesis
+run 2 "job submit with a short header: usage" $mm job submit --header 00 --target $genesis_hash
+run 1 "job submit beyond 2^32 fails" $mm job submit --header $genesis --target $genesis_hash \
+	--nonce-start 4294967200 --nonce-count 200
+tap_check "with the kernel's reason" says "beyond 2^32"
+
+run 0 "bench --seconds 1 --json" $mm bench --seconds 1 --json
+tap_check "bench: a hash rate" json '.hashrate > 0 and .cpus >= 1'
+run 0 "selftest" $mm selftest
+tap_check "selftest: every vector with every backend" says "selftest: \([0-9]*\) of \1 passed"
+run 0 "selftest --json --backend generic" $mm selftest --json --backend generic
+tap_check "selftest --json" json '.passed and .run == 3'
+
+# no privilege: looking works, changing does not
+run 0 "status as nobody" nobody $mm status
+run 4 "set enabled off as nobody: exit 4" nobody $mm set enabled off
+tap_check "says it needs CAP_NET_ADMIN" says "needs CAP_NET_ADMIN"
+run 4 "job submit as nobody: exit 4" nobody $mm job submit --header $genesis --target $genesis_hash
+run 4 "job flush as nobody: exit 4" nobody $mm job flush
+run 5 "events as nobody (listening needs nothing)" nobody $mm events --timeout 1
+
+# every subcommand under valgrind, in one process (tool-session): each
+# line is "<expected exit> <command>"
+if command -v valgrind >/dev/null; then
+	session=(
+		"0 status" "0 status --json" "0 stats" "0 stats --per-cpu --json" "0 top --count 2 --interval 0.1"
+		"0 set duty-cycle 50 enabled on" "1 set duty-cycle 0" "2 set nonsense 1" "1 set backend nope"
+		"0 job submit --id 3 --header $genesis --target $genesis_hash --nonce-start 2082236893 --nonce-count 4000000"
+		"0 events --json --count 2 --timeout 60" "5 events --timeout 0.5" "0 job flush"
+		"2 job submit --header 00 --target 00" "1 job submit --header $genesis --target $genesis_hash --nonce-start 4294967200 --nonce-count 200"
+		"0 bench --seconds 1 --json" "0 selftest --backend generic" "1 selftest --backend nope"
+		"0 set duty-cycle 100" "2 nope" "0 --help" "0 job flush --help"
+	)
+	printf '%s\n' "${session[@]}" | cut -d' ' -f2- >/tmp/session.in
+	t0=$SECONDS
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+		"$MM_BIN/tool-session" </tmp/session.in >$out 2>$err
+	rc=$?
+	echo "# valgrind session: $((SECONDS - t0)) s"
+	tap_check "valgrind: ${#session[@]} subcommands in one process, no leak, no error" [ $rc = 0 ]
+	[ $rc = 0 ] || grep -A12 '^==[0-9]*==' $err | head -40 | tap_diag
+	got=($(sed -n 's/^== exit //p' $out))
+	for i in "${!session[@]}"; do
+		want=${session[$i]%% *}
+		tap_check "valgrind: micromine $(echo "${session[$i]#* }" | cut -c1-50): exit $want" \
+			[ "${got[$i]:-none}" = "$want" ]
+	done
+else
+	tap_skip "valgrind" "not in this guest"
+fi
+rmmod micromine
+tap_done

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One kernel of `make check`: build the module for it (W=1, sparse), boot
+# it under QEMU, run the guest suites and judge the run.  Leaves TAP files
+# in $CACHE/runs/<id>/: build.tap, harness.tap and out/tap/*.tap, which
+# check.sh prints in the matrix's order (it runs two kernels at a time).
+#
+# Usage: kernel-run.sh <kernel-id> <suite>...
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$HARNESS/verdict.sh"
+
+id=${1:?usage: kernel-run.sh <kernel-id> <suite>...}
+shift
+kd=$CACHE/kernels/$id
+. "$kd/env"
+run=$CACHE/runs/$id
+rm -rf "$run"
+mkdir -p "$run"
+
+# test programs for a Debian architecture: x86_64 (the host's) or arm64
+case $ARCH in amd64) bin=x86_64 ;; *) bin=$ARCH ;; esac
+
+desc="$id: micromine.ko builds with W=1 and sparse, no warning"
+if out=$("$HARNESS/build-module.sh" "$id" 2>&1); then
+	printf 'TAP version 13\n1..1\nok 1 %s\n' "$desc" >"$run/build.tap"
+else
+	{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$desc"
+	  printf '%s\n' "$out" | tail -40 | sed 's/^/# /'; } >"$run/build.tap"
+	exit 1
+fi
+b=$CACHE/build/$id/micromine
+
+cat >"$run/cmd" <<-EOS
+	export MM_TOP='$TOP' MM_KO='$b/micromine.ko' MM_KERNEL='$id'
+	export MM_BIN='$CACHE/bin/$bin'
+	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
+	export MM_STRATUM_FULL=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
+	exec bash '$TOP/tests/guest/run.sh' $*
+EOS
+log "kernel $id: booting $RELEASE"
+"$HARNESS/boot.sh" "$id" "$run"
+rc=$?
+verdict "$id" "$run" "$rc" "$@" >"$run/harness.tap"
+log "kernel $id: done"

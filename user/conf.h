@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The settings of `micromine run`: the trusted nodes and how to treat
+ * them, from /etc/micromine.conf (INI) and the command line.
+ */
+#ifndef MICROMINE_CONF_H
+#define MICROMINE_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MM_MAX_NODES	16
+#define MM_DEFAULT_CONF	"/etc/micromine.conf"
+
+/**
+ * struct mm_node - a trusted node: a Stratum pool and our account there
+ * @name: for logs: the config section's name, or the URL
+ * @url: stratum+tcp://host:port or stratum+tls://host:port
+ * @tls: the URL is stratum+tls
+ * @host: from the URL
+ * @port: from the URL
+ * @user: the worker ("account.device")
+ * @password: never logged
+ * @ca_file: TLS: the CAs that may have signed the pool's certificate
+ * @fingerprint: TLS: SHA-256 of the pool's certificate (DER), pinned
+ * @pinned: @fingerprint is set
+ */
+struct mm_node {
+	char *name;
+	char *url;
+	bool tls;
+	char host[256];
+	char port[6];
+	char *user;
+	char *password;
+	char *ca_file;
+	uint8_t fingerprint[32];
+	bool pinned;
+};
+
+/**
+ * struct mm_conf - everything `micromine run` is told
+ * @nodes: the trusted nodes, best first
+ * @nnodes: how many
+ * @log_level: syslog level, the least important logged
+ * @syslog: log to syslog, not stderr
+ * @suggest_difficulty: mining.suggest_difficulty after authorizing (0: not)
+ * @keepalive: seconds without a share sent before asking for half the
+ *	difficulty (0: never)
+ * @silence: seconds without a line from the pool before reconnecting
+ * @max_line: the longest line a pool may send, in bytes
+ * @share_store: file keeping unsent shares across restarts ("" for none)
+ * @store_max: the most shares kept unsent
+ * @backoff_min: first reconnection delay, seconds
+ * @backoff_max: longest reconnection delay, seconds
+ * @failover_after: failed connections to a node before the next is tried
+ * @failback: seconds between checks whether a better node is back
+ * @version_rolling: ask pools for version rolling (BIP 310)
+ * @insecure: allow stratum+tls without a CA file or a pinned fingerprint
+ * @allow_redirect: follow client.reconnect to another host
+ * @state: where `micromine status` finds the pool's state
+ */
+struct mm_conf {
+	struct mm_node nodes[MM_MAX_NODES];
+	int nnodes;
+	int log_level;
+	bool syslog;
+	double suggest_difficulty;
+	int keepalive;
+	int silence;
+	int max_line;
+	char *share_store;
+	int store_max;
+	int backoff_min;
+	int backoff_max;
+	int failover_after;
+	int failback;
+	bool version_rolling;
+	bool insecure;
+	bool allow_redirect;
+	char *state;
+};
+
+void mm_conf_defaults(struct mm_conf *c);
+int mm_conf_load(struct mm_conf *c, const char *path, bool must_exist);
+int mm_conf_set(struct mm_conf *c, struct mm_node *node, const char *name, const char *value);
+struct mm_node *mm_conf_add_node(struct mm_conf *c, const char *name);
+int mm_conf_check(struct mm_conf *c);
+void mm_conf_clear_nodes(struct mm_conf *c);
+void mm_conf_free(struct mm_conf *c);
+void mm_conf_print(const struct mm_conf *c, FILE *f);
+int mm_url_parse(const char *url, bool *tls, char *host, size_t hostlen, char *port);
+
+#endif

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Line-oriented connections to pools, over TCP or TLS (OpenSSL), driven
+ * by the caller's poll loop: nothing here blocks but the name lookup.
+ * TLS trusts a server by its CA (ca_file, with the host name checked), by
+ * the SHA-256 of its certificate (pinned), by both, or - only when the
+ * user said --insecure - by nothing.  A line longer than max_line is
+ * skipped up to its end and reported, never cut into pieces.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "conn.h"
+#include "hex.h"
+
+#define RX_CHUNK	4096
+
+static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* OpenSSL's reason for the last failure, or @fallback */
+static const char *ssl_reason(char *buf, size_t size, const char *fallback)
+{
+	unsigned long e = ERR_get_error();
+
+	if (!e)
+		return fallback;
+	ERR_error_string_n(e, buf, size);
+	ERR_clear_error();
+	return buf;
+}
+
+static bool is_address(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/**
+ * conn_open() - start connecting
+ * @c: the connection, closed
+ * @t: where to and how
+ * @why: why it failed
+ * @whylen: room in @why
+ *
+ * Return: 0 (connecting: conn_io() goes on), or a negative errno.
+ */
+int conn_open(struct conn *c, const struct conn_target *t, char *why, size_t whylen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	int one = 1, ret;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->tls = t->tls;
+	c->max_line = t->max_line;
+	snprintf(c->host, sizeof(c->host), "%s", t->host);
+	if (t->pin) {
+		memcpy(c->pin, t->pin, sizeof(c->pin));
+		c->pinned = true;
+	}
+	ret = getaddrinfo(t->host, t->port, &hints, &ai);
+	if (ret)
+		return fail(why, whylen, -EHOSTUNREACH, "cannot resolve the host: %s",
+			    gai_strerror(ret));
+	c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		ret = -errno;
+		freeaddrinfo(ai);
+		return fail(why, whylen, ret, "socket: %s", strerror(-ret));
+	}
+	setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	ret = connect(c->fd, ai->ai_addr, ai->ai_addrlen) ? -errno : 0;
+	freeaddrinfo(ai);
+	if (ret && ret != -EINPROGRESS) {
+		conn_close(c);
+		return fail(why, whylen, ret, "connect: %s", strerror(-ret));
+	}
+	c->state = CONN_CONNECTING;
+	if (!c->tls)
+		return 0;
+
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (!c->ctx || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION))
+		goto tls_failed;
+	if (t->ca_file) {
+		if (!SSL_CTX_load_verify_locations(c->ctx, t->ca_file, NULL)) {
+			char buf[256];
+
+			conn_close(c);
+			return fail(why, whylen, -EINVAL, "ca-file: %s",
+				    ssl_reason(buf, sizeof(buf), "cannot load it"));
+		}
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	} else {
+		/* pinned (checked after the handshake), or --insecure */
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	}
+	c->ssl = SSL_new(c->ctx);
+	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
+		goto tls_failed;
+	if (is_address(c->host)) {
+		if (t->ca_file && !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host))
+			goto tls_failed;
+	} else {
+		if (!SSL_set_tlsext_host_name(c->ssl, c->host) ||
+		    (t->ca_file && !SSL_set1_host(c->ssl, c->host)))
+			goto tls_failed;
+	}
+	return 0;
+
+tls_failed:
+	conn_close(c);
+	return fail(why, whylen, -ENOMEM, "TLS setup failed");
+}
+
+/* The poll events the connection waits for. */
+short conn_events(const struct conn *c)
+{
+	switch (c->state) {
+	case CONN_CONNECTING:
+		return POLLOUT;
+	case CONN_HANDSHAKE:
+		return c->ssl_wants_write ? POLLOUT : POLLIN;
+	case CONN_OPEN:
+		return POLLIN | (c->tx_len || c->ssl_wants_write ? POLLOUT : 0);
+	default:
+		return 0;
+	}
+}
+
+static int check_pin(struct conn *c, char *why, size_t whylen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char hex[2 * 32 + 1];
+	unsigned int len = 0;
+	X509 *cert;
+
+	if (!c->pinned)
+		return 0;
+	cert = SSL_get1_peer_certificate(c->ssl);
+	if (!cert)
+		return fail(why, whylen, -EPERM, "the server showed no certificate");
+	if (!X509_digest(cert, EVP_sha256(), md, &len) || len != 32)
+		len = 0;
+	X509_free(cert);
+	if (len == 32 && !CRYPTO_memcmp(md, c->pin, 32))
+		return 0;
+	mm_hex_encode(md, 32, false, hex);
+	return fail(why, whylen, -EPERM,
+		    "the server's certificate (SHA-256 %s) is not the pinned one", len ? hex : "?");
+}
+
+static int handshake(struct conn *c, char *why, size_t whylen)
+{
+	char buf[256];
+	long verify;
+	int ret;
+
+	ERR_clear_error();
+	ret = SSL_connect(c->ssl);
+	if (ret == 1) {
+		c->ssl_wants_write = false;
+		ret = check_pin(c, why, whylen);
+		if (ret)
+			return ret;
+		c->state = CONN_OPEN;
+		return 1;
+	}
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		c->ssl_wants_write = false;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		c->ssl_wants_write = true;
+		return 0;
+	}
+	verify = SSL_get_verify_result(c->ssl);
+	if (verify != X509_V_OK)
+		return fail(why, whylen, -EPERM, "TLS: the server's certificate is not trusted: %s",
+			    X509_verify_cert_error_string(verify));
+	return fail(why, whylen, -EPROTO, "TLS handshake failed: %s",
+		    ssl_reason(buf, sizeof(buf), "the server closed the connection"));
+}
+
+/* Send what is queued; 0, or a negative errno. */
+static int flush(struct conn *c, char *why, size_t whylen)
+{
+	while (c->tx_len) {
+		ssize_t n;
+
+		if (c->ssl) {
+			ERR_clear_error();
+			n = SSL_write(c->ssl, c->tx, c->tx_len);
+			if (n <= 0) {
+				int e = SSL_get_error(c->ssl, n);
+
+				c->ssl_wants_write = e == SSL_ERROR_WANT_WRITE;
+				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+					return 0;
+				return fail(why, whylen, -EPIPE, "TLS write failed");
+			}
+			c->ssl_wants_write = false;
+		} else {
+			n = send(c->fd, c->tx, c->tx_len, MSG_NOSIGNAL);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					return 0;
+				return fail(why, whylen, -errno, "send: %s", strerror(errno));
+			}
+		}
+		memmove(c->tx, c->tx + n, c->tx_len - n);
+		c->tx_len -= n;
+	}
+	return 0;
+}
+
+/* Hand over every whole line in the buffer; skip overlong ones. */
+static int split(struct conn *c, conn_line_cb cb, void *arg)
+{
+	size_t start = 0;
+	char *nl;
+	int ret = 0;
+
+	while (!ret && (nl = memchr(c->rx + start, '\n', c->rx_len - start))) {
+		size_t len = nl - (c->rx + start);
+
+		if (c->discarding) {
+			c->discarding = false;
+		} else {
+			if (len && c->rx[start + len - 1] == '\r')
+				len--;
+			c->rx[start + len] = 0;
+			if (len)
+				ret = cb(arg, c->rx + start, len);
+		}
+		start = nl - c->rx + 1;
+	}
+	memmove(c->rx, c->rx + start, c->rx_len - start);
+	c->rx_len -= start;
+	if (!ret && c->rx_len > c->max_line) {
+		/* too long already: drop it and the rest of it */
+		if (!c->discarding)
+			ret = cb(arg, NULL, c->rx_len);
+		c->discarding = true;
+		c->rx_len = 0;
+	}
+	return ret;
+}
+
+static int receive(struct conn *c, conn_line_cb cb, void *arg, char *why, size_t whylen)
+{
+	for (;;) {
+		ssize_t n;
+		int ret;
+
+		if (!c->rx) {
+			c->rx = malloc(c->max_line + RX_CHUNK + 1);
+			if (!c->rx)
+				return -ENOMEM;
+		}
+		if (c->ssl) {
+			ERR_clear_error();
+			n = SSL_read(c->ssl, c->rx + c->rx_len, RX_CHUNK);
+			if (n <= 0) {
+				int e = SSL_get_error(c->ssl, n);
+
+				if (e == SSL_ERROR_WANT_READ)
+					return 0;
+				if (e == SSL_ERROR_WANT_WRITE) {
+					c->ssl_wants_write = true;
+					return 0;
+				}
+				if (e == SSL_ERROR_ZERO_RETURN)
+					return fail(why, whylen, -ECONNRESET, "the pool closed the connection");
+				return fail(why, whylen, -ECONNRESET, "TLS read failed (connection lost)");
+			}
+		} else {
+			n = recv(c->fd, c->rx + c->rx_len, RX_CHUNK, 0);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					return 0;
+				return fail(why, whylen, -errno, "recv: %s", strerror(errno));
+			}
+			if (!n)
+				return fail(why, whylen, -ECONNRESET, "the pool closed the connection");
+		}
+		c->rx_len += n;
+		ret = split(c, cb, arg);
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * conn_io() - go on after poll() said the socket is ready
+ * @c: the connection
+ * @revents: what poll() said
+ * @cb: called for each line received
+ * @arg: passed to @cb
+ * @why: why the connection failed
+ * @whylen: room in @why
+ *
+ * Return: 1 when the connection has just opened (TLS: handshake done and
+ * the server trusted), 0 to go on, @cb's non-zero return, or a negative
+ * errno when the connection failed (close it).
+ */
+int conn_io(struct conn *c, short revents, conn_line_cb cb, void *arg, char *why,
+	    size_t whylen)
+{
+	int ret, err = 0;
+	socklen_t len = sizeof(err);
+
+	switch (c->state) {
+	case CONN_CONNECTING:
+		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+			return 0;
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err)
+			return fail(why, whylen, -err, "connect: %s", strerror(err));
+		if (!c->tls) {
+			c->state = CONN_OPEN;
+			return 1;
+		}
+		c->state = CONN_HANDSHAKE;
+		return handshake(c, why, whylen);
+	case CONN_HANDSHAKE:
+		return handshake(c, why, whylen);
+	case CONN_OPEN:
+		if (revents & (POLLOUT | POLLIN)) {
+			ret = flush(c, why, whylen);
+			if (ret)
+				return ret;
+		}
+		if (revents & (POLLIN | POLLHUP | POLLERR))
+			return receive(c, cb, arg, why, whylen);
+		return 0;
+	default:
+		return fail(why, whylen, -ENOTCONN, "not connected");
+	}
+}
+
+/**
+ * conn_send() - queue a line; it goes out as the socket takes it
+ * @c: the connection
+ * @line: the line, with its newline
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int conn_send(struct conn *c, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (c->tx_len + n > c->tx_cap) {
+		size_t cap = (c->tx_len + n) * 2;
+		char *tx = realloc(c->tx, cap);
+
+		if (!tx)
+			return -ENOMEM;
+		c->tx = tx;
+		c->tx_cap = cap;
+	}
+	memcpy(c->tx + c->tx_len, line, n);
+	c->tx_len += n;
+	return 0;
+}
+
+void conn_close(struct conn *c)
+{
+	if (c->ssl) {
+		/* a quiet goodbye: no waiting for the server's */
+		SSL_set_quiet_shutdown(c->ssl, 1);
+		SSL_free(c->ssl);
+	}
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->rx);
+	free(c->tx);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->state = CONN_CLOSED;
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's side of `micromine run`: pool jobs become module jobs (a
+ * fresh extranonce2 each, so no two module jobs ever search the same
+ * headers), one more is always queued behind the running one, and every
+ * share the module finds is taken from its queue (share-get), checked
+ * here with OpenSSL's SHA-256 against its job, and sent, kept or counted.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "micromine.h"
+#include "run.h"
+#include "workers.h"
+
+static struct kernel_job *kjob(struct run *r, uint32_t id)
+{
+	struct kernel_job *k = &r->kjobs[id % KERNEL_JOBS];
+
+	return id && k->id == id ? k : NULL;
+}
+
+/**
+ * miner_open() - talk to the module: requests and events
+ * @r: the run
+ *
+ * Return: 0, or the exit code to leave with.
+ */
+int miner_open(struct run *r)
+{
+	struct mm_config c;
+	int ret;
+
+	ret = mm_connect(&r->kernel);
+	if (ret)
+		return ret;
+	ret = mm_config_get(&r->kernel, &c);
+	if (!ret) {
+		ret = mm_connect(&r->events);
+		if (ret) {
+			mm_genl_close(&r->kernel);
+			return ret;
+		}
+		ret = mm_genl_subscribe(&r->events);
+		if (ret)
+			mm_genl_close(&r->events);
+	}
+	if (ret) {
+		ret = mm_failed(&r->kernel, "run", ret);
+		mm_genl_close(&r->kernel);
+		return ret;
+	}
+	if (!c.enabled)
+		mm_warn("the miner is paused: no shares until `micromine set enabled on`");
+	if (mm_workers_make_idle() > 0)
+		mm_info("made the module's workers SCHED_IDLE (this kernel lets no module do it)");
+	mm_info("module: backend %s, CPUs %s, duty cycle %u%%", c.backend, c.cpus, c.duty_cycle);
+	return 0;
+}
+
+void miner_close(struct run *r)
+{
+	mm_genl_close(&r->events);
+	mm_genl_close(&r->kernel);
+}
+
+/* Give the module the next extranonce2 of a pool job. */
+static int submit(struct run *r, int slot, bool clean)
+{
+	struct pool_job *pj = &r->pool_jobs[slot];
+	struct mm_job job = { .clean = clean };
+	struct kernel_job *k;
+	uint8_t root[WORK_HASH_SIZE];
+	uint32_t position;
+	int ret;
+
+	if (!++r->next_kjob)
+		r->next_kjob = 1;
+	k = &r->kjobs[r->next_kjob % KERNEL_JOBS];
+	memset(k, 0, sizeof(*k));
+	k->xn2_len = r->sub.xn2_size;
+	work_xn2(r->next_xn2++, k->xn2, k->xn2_len);
+	memcpy(k->xn1, r->sub.xn1, r->sub.xn1_len);
+	k->xn1_len = r->sub.xn1_len;
+	if (work_merkle_root(&pj->job, k->xn1, k->xn1_len, k->xn2, k->xn2_len, root))
+		return -ENOMEM;
+	work_header(&pj->job, root, pj->job.version, 0, k->header);
+	work_target(pj->difficulty, k->target);
+	k->pool_seq = pj->seq;
+	k->slot = slot;
+	k->epoch = r->epoch;
+	k->node = r->node;
+	memcpy(k->job_id, pj->job.id, sizeof(k->job_id));
+	k->version_mask = r->version_mask;
+	k->difficulty = pj->difficulty;
+
+	job.id = r->next_kjob;
+	memcpy(job.header, k->header, sizeof(job.header));
+	memcpy(job.target, k->target, sizeof(job.target));
+	job.version_mask = k->version_mask;
+	ret = mm_job_submit(&r->kernel, &job, &position);
+	if (ret) {
+		mm_err("module: job-submit failed: %s", r->kernel.error[0] ? r->kernel.error :
+		       strerror(-ret));
+		return ret;
+	}
+	k->id = job.id;
+	if (clean || !r->running) {
+		r->running = job.id;
+		r->queued = 0;
+	} else {
+		r->queued = job.id;
+	}
+	mm_debug("module: job %u (pool job %s, extranonce2 #%llu)%s", job.id, pj->job.id,
+		 (unsigned long long)r->next_xn2 - 1, clean ? ", clean" : "");
+	return 0;
+}
+
+/**
+ * miner_new_job() - a new pool job: mine it now, with one more queued
+ * @r: the run
+ * @slot: the pool job
+ * @clean: drop what the module does now (new jobs always replace the
+ *	running one; the pool decides what stays valid, not the module)
+ *
+ * Return: 0 or a negative errno.
+ */
+int miner_new_job(struct run *r, int slot, bool clean)
+{
+	int ret = submit(r, slot, clean);
+
+	return ret ? ret : submit(r, slot, false);
+}
+
+/* The queued job started: queue the next one of the same pool job. */
+static void refill(struct run *r)
+{
+	struct kernel_job *k = kjob(r, r->running);
+
+	if (r->queued || !k || r->state != SESSION_MINING)
+		return;
+	if (r->pool_jobs[k->slot].seq != k->pool_seq || !r->pool_jobs[k->slot].valid)
+		return;
+	submit(r, k->slot, false);
+}
+
+/* Has this share (job, nonce, version) been seen? Remember it. */
+static bool seen(struct run *r, const struct kernel_job *k, uint32_t nonce, uint32_t version)
+{
+	uint64_t key = ((uint64_t)k->id << 32 | nonce) ^ ((uint64_t)version << 17) ^ k->pool_seq;
+	int i;
+
+	key = key ? key : 1;
+	for (i = 0; i < SEEN; i++)
+		if (r->seen[i] == key)
+			return true;
+	r->seen[r->nseen++ % SEEN] = key;
+	return false;
+}
+
+/* One share from the module: check it, then send, keep or count it. */
+static void take(struct run *r, const struct mm_share *ms)
+{
+	struct kernel_job *k = kjob(r, ms->job_id);
+	uint8_t header[WORK_HEADER_SIZE], hash[WORK_HASH_SIZE];
+	struct pool_job *pj;
+	struct share s = { .nonce = ms->nonce, .version = ms->version };
+	uint32_t job_version;
+
+	r->count.found++;
+	s.found = time(NULL);
+	s.kernel_seq = ms->seq;
+	if (!k) {
+		fate(r, &s, FATE_STALE, 0, "its module job is not one of this run's latest");
+		return;
+	}
+	pj = &r->pool_jobs[k->slot];
+	s.node = k->node;
+	s.epoch = k->epoch;
+	s.difficulty = k->difficulty;
+	memcpy(s.xn1, k->xn1, sizeof(s.xn1));
+	s.xn1_len = k->xn1_len;
+	memcpy(s.xn2, k->xn2, sizeof(s.xn2));
+	s.xn2_len = k->xn2_len;
+	memcpy(s.job_id, k->job_id, sizeof(s.job_id));
+	memcpy(s.prevhash, k->header + 4, sizeof(s.prevhash));
+	s.ntime = work_get_le32(k->header + 68);
+	job_version = work_get_le32(k->header);
+	s.rolling = k->version_mask != 0;
+	s.version_bits = ms->version & k->version_mask;
+
+	/* the module's answer, recomputed here */
+	memcpy(header, k->header, sizeof(header));
+	work_put_le32(header, ms->version);
+	work_put_le32(header + 76, ms->nonce);
+	work_sha256d(header, sizeof(header), hash);
+	if ((ms->version ^ job_version) & ~k->version_mask) {
+		fate(r, &s, FATE_INVALID, 0, "its version differs outside the rolling mask");
+		return;
+	}
+	if (memcmp(hash, ms->hash, sizeof(hash)) || !work_meets(hash, k->target)) {
+		fate(r, &s, FATE_INVALID, 0, "its hash does not check out against its job");
+		return;
+	}
+	if (seen(r, k, ms->nonce, ms->version)) {
+		fate(r, &s, FATE_DUPLICATE, 0, "the module reported it twice");
+		return;
+	}
+	if (pj->seq != k->pool_seq || !pj->valid || k->epoch != r->epoch) {
+		fate(r, &s, FATE_STALE, 0, "its pool job was replaced by a clean job");
+		return;
+	}
+	if (r->state == SESSION_MINING && r->got_job)
+		session_submit(r, &s);
+	else
+		store_share(r, &s, r->state == SESSION_MINING ?
+			    "until the pool sends its jobs again" : "no pool connected");
+}
+
+/* Take every share the module holds. */
+void miner_collect(struct run *r)
+{
+	struct mm_share *shares = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	ret = mm_shares_get(&r->kernel, &shares, &n);
+	if (ret)
+		mm_err("module: share-get failed: %s", r->kernel.error[0] ? r->kernel.error :
+		       strerror(-ret));
+	for (i = 0; i < n; i++)
+		take(r, &shares[i]);
+	free(shares);
+}
+
+static int on_event(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
+{
+	struct run *r = arg;
+	uint32_t id = tb[MICROMINE_A_JOB_JOB_ID] ? nla_get_u32(tb[MICROMINE_A_JOB_JOB_ID]) : 0;
+
+	(void)nlh;
+	switch (cmd) {
+	case MICROMINE_CMD_JOB_STARTED:
+		if (id == r->queued) {
+			r->running = id;
+			r->queued = 0;
+			refill(r);
+		}
+		break;
+	case MICROMINE_CMD_JOB_EXHAUSTED:
+		mm_debug("module: job %u exhausted", id);
+		if (id == r->running)
+			r->running = 0;
+		break;
+	case MICROMINE_CMD_PAUSED:
+		mm_info("module: paused");
+		break;
+	case MICROMINE_CMD_RESUMED:
+		mm_info("module: resumed");
+		break;
+	}
+	return 0;
+}
+
+/* The event socket is readable: events, then the shares they announce. */
+void miner_event(struct run *r)
+{
+	int ret;
+
+	do {
+		ret = mm_genl_events(&r->events, 0, on_event, r);
+		if (ret == -ENOBUFS)
+			mm_warn("module: events were lost (the shares are not: reading them)");
+	} while (ret == 1);
+	miner_collect(r);
+	/* nothing running, nothing queued (a queueing failed): start again */
+	if (!r->running && !r->queued && r->state == SESSION_MINING && r->pool_slot >= 0 &&
+	    r->pool_jobs[r->pool_slot].valid)
+		miner_new_job(r, r->pool_slot, false);
+}
+
+/* Stop the module mining for us. */
+void miner_flush(struct run *r)
+{
+	int ret = mm_job_flush(&r->kernel);
+
+	if (ret)
+		mm_err("module: job-flush failed: %s", strerror(-ret));
+	r->running = r->queued = 0;
+}

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * micromine run: mine for trusted nodes until stopped.  One poll() loop
+ * over signals (signalfd), the module's events, the pool connection and
+ * the check whether the first node is back; timers tick once a second.
+ * Nodes fail over in order with exponential backoff and jitter, and the
+ * first node is taken back when it answers again.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "micromine.h"
+#include "run.h"
+
+#define PROBE_TIMEOUT	10	/* seconds for a node to answer the check */
+#define STOP_WAIT	5	/* seconds to wait for the pool's last answers */
+
+static const char usage[] =
+	"Usage: micromine run [OPTIONS]\n"
+	"\n"
+	"Mine for trusted nodes (Stratum pools) with the module until SIGTERM or\n"
+	"SIGINT; SIGHUP reloads the config file.  Settings come from the config\n"
+	"file, then the command line.\n"
+	"\n"
+	"  -c, --config FILE      config file (default " MM_DEFAULT_CONF ", if it exists)\n"
+	"  -o, --url URL          a trusted node: stratum+tcp://host:port or\n"
+	"                         stratum+tls://host:port; again for more, best first\n"
+	"                         (they replace the config file's nodes)\n"
+	"  -u, --user USER        the worker at the last --url (account.device)\n"
+	"  -p, --password PASS    its password\n"
+	"      --ca-file FILE     TLS: trust the node's certificate if these CAs signed it\n"
+	"      --fingerprint HEX  TLS: trust the node's certificate if its SHA-256 is this\n"
+	"      --insecure         TLS: trust any certificate where neither is given\n"
+	"  -s, --set KEY=VALUE    any setting of the config file's [run] section\n"
+	"      --log-level LEVEL  error, warning, info (default) or debug\n"
+	"      --syslog           log to syslog, not stderr\n"
+	"  -n, --check            check the settings, print them (no passwords), exit\n"
+	"\n"
+	"micromine(8) lists the settings and the config file's format.\n";
+
+/* A setting of the command line, applied over the config file's. */
+struct cli_setting {
+	int node;	/* -1: [run]; else the command line's node number */
+	const char *key;
+	const char *value;
+};
+
+static struct cli_setting *cli;
+static int ncli, cli_nodes;
+
+time_t run_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+/**
+ * run_fail_node() - an attempt on the current node failed: when to retry, where
+ * @r: the run
+ * @why: for the log
+ * @skip: go to the next node now (the node misbehaves, waiting will not help)
+ */
+void run_fail_node(struct run *r, const char *why, bool skip)
+{
+	int delay = r->conf.backoff_min, i;
+
+	r->count.failures++;
+	r->redirect_host[0] = r->redirect_port[0] = 0;
+	if (skip || ++r->failures >= r->conf.failover_after) {
+		int next = (r->node + 1) % r->conf.nnodes;
+
+		if (next != r->node)
+			mm_warn("node %s failed (%s): trying node %s", r->conf.nodes[r->node].name,
+				why, r->conf.nodes[next].name);
+		r->node = next;
+		r->failures = 0;
+	}
+	/* backoff_min * 2^(failures in a row), at most backoff_max, +-50% jitter */
+	for (i = 0; i < r->streak && delay < r->conf.backoff_max; i++)
+		delay *= 2;
+	if (delay > r->conf.backoff_max)
+		delay = r->conf.backoff_max;
+	r->streak++;
+	delay = delay / 2 + random() % (delay + 1);
+	if (delay < 1)
+		delay = 1;
+	r->reconnect_at = run_now() + delay;
+	r->state_dirty = true;
+	mm_info("node %s: next attempt in %d s", r->conf.nodes[r->node].name, delay);
+}
+
+/* defaults, the file, the command line: into @c */
+static int load_conf(struct run *r, struct mm_conf *c)
+{
+	struct mm_node *nodes[MM_MAX_NODES];
+	int i;
+
+	mm_conf_defaults(c);
+	if (mm_conf_load(c, r->conf_path, r->conf_must_exist))
+		goto fail;
+	if (cli_nodes) {
+		/* the command line's nodes replace the file's */
+		mm_conf_clear_nodes(c);
+		for (i = 0; i < cli_nodes; i++) {
+			nodes[i] = mm_conf_add_node(c, NULL);
+			if (!nodes[i])
+				goto fail;
+		}
+	}
+	for (i = 0; i < ncli; i++)
+		if (mm_conf_set(c, cli[i].node < 0 ? NULL : nodes[cli[i].node], cli[i].key,
+				cli[i].value))
+			goto fail;
+	if (mm_conf_check(c))
+		goto fail;
+	return 0;
+fail:
+	mm_conf_free(c);
+	return -EINVAL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool same_nodes(const struct mm_conf *a, const struct mm_conf *b)
+{
+	int i;
+
+	if (a->nnodes != b->nnodes)
+		return false;
+	for (i = 0; i < a->nnodes; i++) {
+		const struct mm_node *x = &a->nodes[i], *y = &b->nodes[i];
+
+		if (!same_str(x->url, y->url) || !same_str(x->user, y->user) ||
+		    !same_str(x->password, y->password) || !same_str(x->ca_file, y->ca_file) ||
+		    x->pinned != y->pinned || memcmp(x->fingerprint, y->fingerprint, 32))
+			return false;
+	}
+	return true;
+}
+
+/* SIGHUP: the config file again; on any error the old settings stay. */
+static void reload(struct run *r)
+{
+	struct mm_conf c;
+	bool changed;
+	int i, j;
+
+	if (load_conf(r, &c)) {
+		mm_err("reload of %s failed: the settings stay as they were", r->conf_path);
+		return;
+	}
+	changed = !same_nodes(&r->conf, &c);
+	/* kept shares follow their node by name */
+	for (i = 0; i < r->nstore; i++) {
+		int n = r->store[i].node;
+
+		for (j = 0; j < c.nnodes && n >= 0 && strcmp(c.nodes[j].name, r->conf.nodes[n].name);
+		     j++)
+			;
+		r->store[i].node = j < c.nnodes ? j : -1;
+	}
+	mm_conf_free(&r->conf);
+	r->conf = c;
+	mm_log_setup(r->conf.log_level, r->conf.syslog);
+	mm_info("reloaded %s%s", r->conf_path, changed ? ": new trusted nodes" : "");
+	if (changed) {
+		session_end(r, "the trusted nodes changed", false);
+		conn_close(&r->probe);
+		r->node = 0;
+		r->session_node = -1;
+		r->failures = r->streak = 0;
+		r->reconnect_at = run_now();
+	}
+	r->state_dirty = true;
+}
+
+static int probe_line(void *arg, const char *line, size_t len)
+{
+	struct run *r = arg;
+	struct stm_subscription s;
+	struct stm_msg m;
+	char why[256];
+
+	if (line && !stm_parse(line, len, &m, why, sizeof(why)) && m.type == STM_RESPONSE &&
+	    m.id == r->probe_id && !m.failed &&
+	    !stm_parse_subscription(m.result, &s, why, sizeof(why)))
+		r->probe_ok = true;
+	if (line)
+		stm_msg_free(&m);
+	return r->probe_ok;
+}
+
+static void probe_done(struct run *r, const char *why)
+{
+	const char *name = r->conf.nodes[r->probe_node].name;
+
+	conn_close(&r->probe);
+	r->probe_at = run_now() + r->conf.failback;
+	if (!r->probe_ok) {
+		mm_debug("node %s is not back yet: %s", name, why);
+		return;
+	}
+	mm_info("node %s is back: switching to it", name);
+	session_end(r, "switching back to a better node", false);
+	r->node = r->probe_node;
+	r->failures = r->streak = 0;
+	r->reconnect_at = run_now();
+}
+
+/* Is a better node than the current one back?  Ask it to subscribe. */
+static void probe_tick(struct run *r, time_t now)
+{
+	const struct mm_node *n = &r->conf.nodes[0];
+	struct conn_target t = {
+		.host = n->host, .port = n->port, .tls = n->tls, .ca_file = n->ca_file,
+		.pin = n->pinned ? n->fingerprint : NULL, .max_line = r->conf.max_line,
+	};
+	char why[256];
+
+	if (r->probe.state != CONN_CLOSED) {
+		if (now - r->probe_started > PROBE_TIMEOUT)
+			probe_done(r, "no answer");
+		return;
+	}
+	if (!r->node || r->state != SESSION_MINING)
+		return;
+	if (!r->probe_at)
+		r->probe_at = now + r->conf.failback;
+	if (now < r->probe_at)
+		return;
+	r->probe_node = 0;
+	r->probe_ok = false;
+	r->probe_started = now;
+	if (conn_open(&r->probe, &t, why, sizeof(why)))
+		probe_done(r, why);
+}
+
+static void probe_io(struct run *r, short revents)
+{
+	char why[256] = "";
+	char *line;
+	int ret;
+
+	ret = conn_io(&r->probe, revents, probe_line, r, why, sizeof(why));
+	if (ret == 1 && !r->probe_ok) {
+		r->probe_id = r->next_id++;
+		line = stm_subscribe(r->probe_id, MM_AGENT, NULL);
+		if (!line || conn_send(&r->probe, line))
+			ret = -ENOMEM;
+		free(line);
+	}
+	if (r->probe_ok || ret < 0)
+		probe_done(r, why);
+}
+
+/* SIGINT, SIGTERM and SIGHUP through a file descriptor; @old: the mask before */
+static int signals(sigset_t *old)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, old))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		fd = -errno;
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return fd;
+}
+
+static void on_signal(struct run *r, int fd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			r->reload = 1;
+		else
+			r->stopping = 1;
+	}
+}
+
+/* One turn of the loop: wait up to @timeout_ms, then handle what came. */
+static void turn(struct run *r, int sigfd, int timeout_ms)
+{
+	struct pollfd p[4];
+	int n = 0, conn = -1, probe = -1;
+
+	p[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	p[n++] = (struct pollfd){ .fd = nl_socket_get_fd(r->events.sock), .events = POLLIN };
+	if (r->state != SESSION_NONE) {
+		conn = n;
+		p[n++] = (struct pollfd){ .fd = r->conn.fd, .events = conn_events(&r->conn) };
+	}
+	if (r->probe.state != CONN_CLOSED) {
+		probe = n;
+		p[n++] = (struct pollfd){ .fd = r->probe.fd, .events = conn_events(&r->probe) };
+	}
+	if (poll(p, n, timeout_ms) < 0 && errno != EINTR) {
+		mm_err("poll: %s", strerror(errno));
+		r->stopping = 1;
+		return;
+	}
+	if (p[0].revents)
+		on_signal(r, sigfd);
+	if (p[1].revents)
+		miner_event(r);
+	if (conn >= 0 && p[conn].revents && r->state != SESSION_NONE)
+		session_io(r, p[conn].revents);
+	if (probe >= 0 && p[probe].revents && r->probe.state != CONN_CLOSED)
+		probe_io(r, p[probe].revents);
+}
+
+static void loop(struct run *r, int sigfd)
+{
+	time_t now, collected = 0;
+
+	while (!r->stopping) {
+		turn(r, sigfd, 1000);
+		now = run_now();
+		if (r->reload) {
+			r->reload = 0;
+			reload(r);
+		}
+		if (r->state == SESSION_NONE && now >= r->reconnect_at && !r->stopping) {
+			r->reconnect_at = 0;
+			session_start(r);
+		}
+		session_tick(r, now);
+		probe_tick(r, now);
+		/* events can be lost (ENOBUFS); the share queue cannot */
+		if (now - collected >= 2) {
+			miner_collect(r);
+			collected = now;
+		}
+		state_write(r, false);
+	}
+}
+
+/* SIGTERM: no new work; the module's last shares out; the answers in. */
+static void stop(struct run *r, int sigfd)
+{
+	time_t until = run_now() + STOP_WAIT;
+
+	mm_info("stopping");
+	miner_flush(r);
+	miner_collect(r);
+	while (r->state == SESSION_MINING && r->nflight && run_now() < until)
+		turn(r, sigfd, 200);
+	session_end(r, "stopping", false);
+	conn_close(&r->probe);
+	state_remove(r);
+	state_summary(r);
+}
+
+static int add_cli(int node, const char *key, const char *value)
+{
+	struct cli_setting *c = realloc(cli, (ncli + 1) * sizeof(*cli));
+
+	if (!c)
+		return -ENOMEM;
+	cli = c;
+	cli[ncli++] = (struct cli_setting){ node, key, value };
+	return 0;
+}
+
+static int parse_args(struct run *r, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "url", required_argument, NULL, 'o' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'p' },
+		{ "ca-file", required_argument, NULL, 'C' },
+		{ "fingerprint", required_argument, NULL, 'F' },
+		{ "insecure", no_argument, NULL, 'I' },
+		{ "set", required_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	static const struct mm_cmdline cl = { "run", usage, "c:o:u:p:s:nh", opts };
+	static const char *const node_keys[] = {
+		['o'] = "url", ['u'] = "user", ['p'] = "password", ['C'] = "ca-file",
+		['F'] = "fingerprint",
+	};
+	int opt, ret = 0;
+	char *eq;
+
+	while ((opt = mm_getopt(argc, argv, &cl, &ret)) > 0) {
+		switch (opt) {
+		case 'c':
+			r->conf_path = optarg;
+			r->conf_must_exist = true;
+			break;
+		case 'o':
+			if (cli_nodes == MM_MAX_NODES)
+				return mm_usage_error(usage, "more than %d nodes", MM_MAX_NODES);
+			cli_nodes++;
+			/* fall through */
+		case 'u':
+		case 'p':
+		case 'C':
+		case 'F':
+			if (!cli_nodes)
+				return mm_usage_error(usage, "--%s belongs to a node: give --url first",
+						      node_keys[opt]);
+			ret = add_cli(cli_nodes - 1, node_keys[opt], optarg);
+			break;
+		case 'I':
+			ret = add_cli(-1, "insecure", "yes");
+			break;
+		case 'n':
+			r->check_only = true;
+			break;
+		case 'S':
+			ret = add_cli(-1, "syslog", "yes");
+			break;
+		case 'L':
+			ret = add_cli(-1, "log-level", optarg);
+			break;
+		case 's':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return mm_usage_error(usage, "--set wants KEY=VALUE");
+			*eq = 0;
+			ret = add_cli(-1, optarg, eq + 1);
+			break;
+		}
+		if (ret)
+			return EXIT_FAIL;
+	}
+	return opt < 0 ? ret : -1;
+}
+
+int cmd_run(int argc, char *argv[])
+{
+	struct run *r = calloc(1, sizeof(*r));
+	int ret, sigfd = -1, i;
+	sigset_t old;
+
+	if (!r)
+		return EXIT_FAIL;
+	r->conn.fd = r->probe.fd = -1;
+	r->conf_path = MM_DEFAULT_CONF;
+	r->pool_slot = -1;
+	r->session_node = -1;
+	r->next_id = 1;
+	ret = parse_args(r, argc, argv);
+	if (ret >= 0)
+		goto out;
+	mm_log_setup(MM_LOG_INFO, false);
+	if (load_conf(r, &r->conf)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (r->check_only) {
+		mm_conf_print(&r->conf, stdout);
+		ret = EXIT_OK;
+		goto conf;
+	}
+	mm_log_setup(r->conf.log_level, r->conf.syslog);
+	srandom(getpid() ^ time(NULL));
+	r->next_xn2 = random();
+	sigfd = signals(&old);
+	if (sigfd < 0) {
+		mm_err("signals: %s", strerror(-sigfd));
+		ret = EXIT_FAIL;
+		goto conf;
+	}
+	ret = miner_open(r);
+	if (ret)
+		goto conf;
+	mm_info("micromine %s: %d trusted node%s, first %s", MICROMINE_TOOL_VERSION,
+		r->conf.nnodes, r->conf.nnodes == 1 ? "" : "s", r->conf.nodes[0].name);
+	store_load(r);
+	loop(r, sigfd);
+	stop(r, sigfd);
+	ret = EXIT_OK;
+	miner_close(r);
+conf:
+	for (i = 0; i < POOL_JOBS; i++)
+		stm_job_free(&r->pool_jobs[i].job);
+	free(r->store);
+	mm_conf_free(&r->conf);
+	if (sigfd >= 0) {
+		close(sigfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+out:
+	free(cli);
+	cli = NULL;
+	ncli = cli_nodes = 0;
+	free(r);
+	return ret;
+}

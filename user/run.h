@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `micromine run`: mining for trusted nodes.  One event loop (run.c) over
+ * the pool connection (session.c), the module (miner.c), the shares kept
+ * while no pool takes them (store.c) and what `micromine status` shows
+ * (state.c).
+ */
+#ifndef MICROMINE_RUN_H
+#define MICROMINE_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "genl.h"
+#include "query.h"
+#include "stratum.h"
+#include "work.h"
+
+#define POOL_JOBS	16	/* the pool's latest jobs, kept for their shares */
+#define KERNEL_JOBS	64	/* the latest jobs given to the module */
+#define SUBMITTED	256	/* shares sent and not yet answered */
+#define SEEN		4096	/* recent shares, to know duplicates */
+#define MAX_GARBAGE	5	/* bad lines without a good job between: failed */
+#define STORE_MAX_AGE	600	/* s a share of another node stays kept: a block */
+
+/* Where a share ended up; each found share is counted in exactly one. */
+enum share_fate {
+	FATE_ACCEPTED,
+	FATE_REJECTED,		/* by the pool, for a reason other than the two below */
+	FATE_STALE,		/* its job was void, here or at the pool (21) */
+	FATE_DUPLICATE,		/* found or sent before (22) */
+	FATE_INVALID,		/* failed the check here: never sent */
+	FATE_DROPPED,		/* the store was full: the oldest kept share */
+	FATE_COUNT,
+};
+
+/**
+ * struct pool_job - a job of the pool's, while its shares may be sent
+ * @job: the job
+ * @seq: its number here, to tell a slot's jobs apart
+ * @valid: not voided by a clean job
+ * @difficulty: the share difficulty it is mined at
+ */
+struct pool_job {
+	struct stm_job job;
+	uint64_t seq;
+	bool valid;
+	double difficulty;
+};
+
+/**
+ * struct share - a share on its way to the pool
+ * @node: the node it was mined for
+ * @epoch: the session it belongs to (extranonce1 changes it)
+ * @xn1: extranonce1 of that session
+ * @xn1_len: its length
+ * @job_id: the pool's job
+ * @prevhash: the job's previous block, to see if it is still current
+ * @xn2: extranonce2
+ * @xn2_len: its length
+ * @ntime: the header's time
+ * @nonce: the nonce
+ * @version: the header's version
+ * @version_bits: what mining.submit sends for the version, if rolling
+ * @rolling: the session rolls versions: send @version_bits
+ * @difficulty: the difficulty it met
+ * @found: when the module found it (wall clock)
+ * @kernel_seq: the module's number of the share
+ */
+struct share {
+	int node;
+	uint64_t epoch;
+	uint8_t xn1[STM_MAX_XN1];
+	size_t xn1_len;
+	char job_id[STM_MAX_JOB_ID + 1];
+	uint8_t prevhash[32];
+	uint8_t xn2[STM_MAX_XN2];
+	size_t xn2_len;
+	uint32_t ntime;
+	uint32_t nonce;
+	uint32_t version;
+	uint32_t version_bits;
+	bool rolling;
+	double difficulty;
+	time_t found;
+	uint64_t kernel_seq;
+};
+
+/**
+ * struct kernel_job - a job given to the module, and all its shares need
+ * @id: its id there (0: slot unused)
+ * @pool_seq: the pool job it comes from
+ * @slot: that job's slot in run.pool_jobs
+ * @epoch: the session
+ * @node: the node
+ * @job_id: the pool's job id
+ * @xn1: the session's extranonce1
+ * @xn1_len: its length
+ * @xn2: its extranonce2
+ * @xn2_len: its length
+ * @header: its header (nonce 0)
+ * @target: its share target
+ * @version_mask: the bits the module may roll
+ * @difficulty: the difficulty of @target
+ */
+struct kernel_job {
+	uint32_t id;
+	uint64_t pool_seq;
+	int slot;
+	uint64_t epoch;
+	int node;
+	char job_id[STM_MAX_JOB_ID + 1];
+	uint8_t xn1[STM_MAX_XN1];
+	size_t xn1_len;
+	uint8_t xn2[STM_MAX_XN2];
+	size_t xn2_len;
+	uint8_t header[WORK_HEADER_SIZE];
+	uint8_t target[WORK_HASH_SIZE];
+	uint32_t version_mask;
+	double difficulty;
+};
+
+/* A mining.submit in flight: which share, sent when. */
+struct submitted {
+	int64_t id;
+	struct share share;
+	time_t sent;
+};
+
+enum session_state {
+	SESSION_NONE,		/* not connected */
+	SESSION_CONNECTING,	/* TCP/TLS */
+	SESSION_SUBSCRIBING,	/* configure, subscribe, authorize sent */
+	SESSION_MINING,		/* authorized, jobs flowing */
+};
+
+/**
+ * struct counters - the shares' fates, and more, since the start
+ * @found: shares the module found for this run (and restored from the store)
+ * @fate: how many ended where
+ * @rejected_by: rejections by error code 20..25 ([0]: other codes)
+ * @connects: connections that reached mining
+ * @failures: connection attempts that failed
+ * @garbage: lines refused from pools
+ */
+struct counters {
+	uint64_t found;
+	uint64_t fate[FATE_COUNT];
+	uint64_t rejected_by[7];
+	uint64_t connects;
+	uint64_t failures;
+	uint64_t garbage;
+};
+
+/**
+ * struct run - everything `micromine run` knows
+ * @conf: its settings
+ * @conf_path: where they came from
+ * @conf_must_exist: the file was named on the command line
+ * @check_only: --check: show the settings and stop
+ * @argv_conf: the settings given on the command line, applied over the file
+ * @kernel: requests to the module
+ * @events: the module's events
+ * @conn: the pool connection
+ * @state: where the session is
+ * @node: the node in use (index into conf.nodes)
+ * @redirect_host: client.reconnect's host for the next connection, or ""
+ * @redirect_port: and its port
+ * @epoch: number of the session (extranonce1), for the shares
+ * @sub: the subscription
+ * @session_node: the node @sub belongs to, to resume it
+ * @subscribed: this connection's subscription is answered
+ * @authorized: mining.authorize said yes
+ * @got_job: this session has sent a job: until then a share of an earlier
+ *	session's job is kept, as the pool may have voided the job meanwhile
+ * @version_mask: granted by mining.configure (0: no rolling)
+ * @difficulty: the pool's current difficulty
+ * @next_difficulty: set_difficulty's value, for the next job
+ * @next_xn2: the extranonce2 of the next kernel job: never the same twice
+ *	in a run (a job the pool sends again is not mined again), and from a
+ *	random start, so a restart that resumes the session mines anew
+ * @next_id: the next request id
+ * @id_subscribe: request ids of the session's opening requests
+ * @id_authorize: see @id_subscribe
+ * @id_configure: see @id_subscribe
+ * @garbage: bad lines from this connection
+ * @no_configure: nodes that hung up on mining.configure: not sent there again
+ * @end_why: a line's handler ended the session: why (empty: it did not)
+ * @end_failed: ... and whether the node failed
+ * @end_skip: ... and whether to go to the next node at once
+ * @pool_jobs: the pool's latest jobs
+ * @pool_seq: the last pool job's number
+ * @pool_slot: the newest pool job's slot (-1: none)
+ * @kjobs: the module's latest jobs, by id
+ * @next_kjob: the next module job id
+ * @running: the module job running
+ * @queued: the module job queued behind it (0: none)
+ * @flight: shares sent, awaiting the pool's answer
+ * @nflight: how many
+ * @store: shares waiting for a pool
+ * @nstore: how many
+ * @seen: recent shares (hash of job, nonce, version), for duplicates
+ * @nseen: shares put in @seen so far
+ * @count: the counters
+ * @connected_at: when the session started mining
+ * @last_rx: when the pool last sent a line
+ * @last_share: when a share was last sent
+ * @last_suggest: when lower difficulty was last asked for
+ * @reconnect_at: when to connect next (0: now)
+ * @failures: failed attempts on the current node in a row
+ * @streak: failed attempts on any node in a row, for the backoff
+ * @probe: the connection checking whether a better node is back
+ * @probe_node: which node it checks
+ * @probe_at: when to check next
+ * @probe_started: when the check began
+ * @probe_id: the probe's subscribe request
+ * @probe_ok: the node answered the probe
+ * @state_dirty: the status file needs writing
+ * @state_written: when it was last written
+ * @stopping: SIGTERM or SIGINT came
+ * @reload: SIGHUP came
+ */
+struct run {
+	struct mm_conf conf;
+	const char *conf_path;
+	bool conf_must_exist;
+	bool check_only;
+	char **argv_conf;
+	int nargv_conf;
+
+	struct mm_genl kernel;
+	struct mm_genl events;
+
+	struct conn conn;
+	enum session_state state;
+	int node;
+	char redirect_host[STM_MAX_HOST + 1];
+	char redirect_port[6];
+	uint64_t epoch;
+	struct stm_subscription sub;
+	int session_node;
+	bool subscribed;
+	bool authorized;
+	bool got_job;
+	uint32_t version_mask;
+	double difficulty;
+	double next_difficulty;
+	uint64_t next_xn2;
+	int64_t next_id;
+	int64_t id_subscribe, id_authorize, id_configure;
+	int garbage;
+	bool no_configure[MM_MAX_NODES];
+	char end_why[256];
+	bool end_failed;
+	bool end_skip;
+
+	struct pool_job pool_jobs[POOL_JOBS];
+	uint64_t pool_seq;
+	int pool_slot;
+	struct kernel_job kjobs[KERNEL_JOBS];
+	uint32_t next_kjob;
+	uint32_t running;
+	uint32_t queued;
+
+	struct submitted flight[SUBMITTED];
+	int nflight;
+	struct share *store;
+	int nstore;
+	uint64_t seen[SEEN];
+	unsigned int nseen;
+
+	struct counters count;
+	time_t connected_at;
+	time_t last_rx;
+	time_t last_share;
+	time_t last_suggest;
+	time_t reconnect_at;
+	int failures;
+	int streak;
+
+	struct conn probe;
+	int probe_node;
+	time_t probe_at;
+	time_t probe_started;
+	int64_t probe_id;
+	bool probe_ok;
+
+	bool state_dirty;
+	time_t state_written;
+	volatile int stopping;
+	volatile int reload;
+};
+
+/* run.c */
+time_t run_now(void);
+void run_fail_node(struct run *r, const char *why, bool skip);
+
+/* session.c */
+void session_start(struct run *r);
+void session_end(struct run *r, const char *why, bool failed);
+void session_io(struct run *r, short revents);
+void session_submit(struct run *r, const struct share *s);
+void session_tick(struct run *r, time_t now);
+
+/* miner.c */
+int miner_open(struct run *r);
+void miner_close(struct run *r);
+int miner_new_job(struct run *r, int slot, bool clean);
+void miner_event(struct run *r);
+void miner_collect(struct run *r);
+void miner_flush(struct run *r);
+
+/* store.c */
+void store_share(struct run *r, const struct share *s, const char *why);
+void store_release(struct run *r);
+void store_load(struct run *r);
+void store_save(struct run *r);
+void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why);
+
+/* state.c */
+void state_write(struct run *r, bool force);
+void state_remove(struct run *r);
+void state_summary(struct run *r);
+
+#endif

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One Stratum session with a trusted node: configure (version rolling),
+ * subscribe (resuming the last session), authorize, suggest_difficulty;
+ * then jobs, difficulty, extranonce and version-mask changes, reconnect
+ * requests and pings from the pool, and the answers to our shares.
+ * Every line is validated by stratum.c first; a pool that sends too many
+ * bad lines counts as failed.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "micromine.h"
+#include "run.h"
+
+#define ROLL_MASK	0x1fffe000	/* the version bits BIP 320 leaves to miners */
+#define SESSION_TIMEOUT	30		/* seconds to connect, subscribe and authorize */
+
+static struct mm_node *node(struct run *r)
+{
+	return &r->conf.nodes[r->node];
+}
+
+static void send_line(struct run *r, char *line)
+{
+	if (!line || conn_send(&r->conn, line))
+		mm_err("node %s: out of memory for a request", node(r)->name);
+	free(line);
+}
+
+/* Connect to the current node (or where client.reconnect pointed). */
+void session_start(struct run *r)
+{
+	struct mm_node *n = node(r);
+	struct conn_target t = {
+		.host = r->redirect_host[0] ? r->redirect_host : n->host,
+		.port = r->redirect_port[0] ? r->redirect_port : n->port,
+		.tls = n->tls,
+		.ca_file = n->ca_file,
+		.pin = n->pinned ? n->fingerprint : NULL,
+		.max_line = r->conf.max_line,
+	};
+	char why[256];
+
+	mm_info("node %s: connecting to %s:%s%s", n->name, t.host, t.port, n->tls ? " (TLS)" : "");
+	r->garbage = 0;
+	r->got_job = false;
+	r->last_rx = run_now();
+	if (conn_open(&r->conn, &t, why, sizeof(why))) {
+		mm_warn("node %s: %s", n->name, why);
+		r->state = SESSION_NONE;
+		run_fail_node(r, why, false);
+		return;
+	}
+	r->state = SESSION_CONNECTING;
+	r->state_dirty = true;
+}
+
+/* The connection is up (and trusted): open the session. */
+static void session_opened(struct run *r)
+{
+	bool resume = r->session_node == r->node && r->sub.session[0];
+
+	mm_info("node %s: connected, %s", node(r)->name,
+		resume ? "resuming the last session" : "new session");
+	r->state = SESSION_SUBSCRIBING;
+	r->authorized = false;
+	r->last_rx = run_now();
+	r->id_configure = -1;
+	r->subscribed = false;
+	if (r->conf.version_rolling && !r->no_configure[r->node]) {
+		r->id_configure = r->next_id++;
+		send_line(r, stm_configure(r->id_configure, ROLL_MASK));
+	}
+	r->id_subscribe = r->next_id++;
+	send_line(r, stm_subscribe(r->id_subscribe, MM_AGENT, resume ? r->sub.session : NULL));
+	r->id_authorize = r->next_id++;
+	send_line(r, stm_authorize(r->id_authorize, node(r)->user, node(r)->password));
+}
+
+/**
+ * session_end() - close the connection
+ * @r: the run
+ * @why: for the log
+ * @failed: a failure of the node (counts towards failing over)
+ *
+ * Shares in flight go back to the store, to be sent again: the pool may
+ * or may not have counted them, and says so (22, duplicate) if it did.
+ */
+void session_end(struct run *r, const char *why, bool failed)
+{
+	int i;
+
+	if (r->state == SESSION_NONE)
+		return;
+	mm_log(failed ? MM_LOG_WARN : MM_LOG_INFO, "node %s: disconnected: %s", node(r)->name, why);
+	/* some servers hang up on methods they do not know: no configure next time */
+	if (r->state == SESSION_SUBSCRIBING && r->id_configure >= 0 && !r->subscribed) {
+		mm_info("node %s: hung up before answering: next time without mining.configure",
+			node(r)->name);
+		r->no_configure[r->node] = true;
+	}
+	conn_close(&r->conn);
+	r->state = SESSION_NONE;
+	r->authorized = false;
+	for (i = 0; i < r->nflight; i++)
+		store_share(r, &r->flight[i].share, "no answer before the connection ended");
+	r->nflight = 0;
+	r->state_dirty = true;
+	if (failed)
+		run_fail_node(r, why, false);
+	else if (!r->reconnect_at)
+		r->reconnect_at = run_now() + r->conf.backoff_min;
+}
+
+/*
+ * End the session once the line being handled is done (the connection's
+ * buffers are in use until then).
+ */
+static void end_later(struct run *r, const char *why, bool failed, bool skip)
+{
+	if (r->end_why[0])
+		return;
+	snprintf(r->end_why, sizeof(r->end_why), "%s", why);
+	r->end_failed = failed;
+	r->end_skip = skip;
+}
+
+/* The pool keeps sending what we cannot use: give up on it. */
+static void garbage(struct run *r, const char *why)
+{
+	r->count.garbage++;
+	mm_warn("node %s: refused a line: %s", node(r)->name, why);
+	if (++r->garbage == MAX_GARBAGE)
+		end_later(r, "it keeps sending bad lines", false, true);
+}
+
+static void start_mining(struct run *r)
+{
+	r->state = SESSION_MINING;
+	r->connected_at = run_now();
+	r->count.connects++;
+	r->failures = 0;
+	r->streak = 0;
+	r->state_dirty = true;
+	mm_info("node %s: authorized as %s, mining", node(r)->name, node(r)->user);
+	if (r->conf.suggest_difficulty > 0)
+		send_line(r, stm_suggest_difficulty(r->next_id++, r->conf.suggest_difficulty));
+	/* a job of this session came before the answer: mine it (else wait) */
+	if (r->got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid) {
+		miner_new_job(r, r->pool_slot, true);
+		store_release(r);
+	}
+}
+
+static void subscribed(struct run *r, struct stm_msg *m)
+{
+	struct stm_subscription s;
+	char why[256];
+	bool same;
+
+	if (m->failed || stm_parse_subscription(m->result, &s, why, sizeof(why))) {
+		if (m->failed)
+			snprintf(why, sizeof(why), "mining.subscribe refused: %s", m->err_msg);
+		end_later(r, why, true, false);
+		return;
+	}
+	same = r->session_node == r->node && s.xn1_len == r->sub.xn1_len &&
+	       !memcmp(s.xn1, r->sub.xn1, s.xn1_len) && s.xn2_size == r->sub.xn2_size;
+	if (!same) {
+		int i;
+
+		/* other extranonces: the old jobs and their shares are void here */
+		r->epoch++;
+		for (i = 0; i < POOL_JOBS; i++)
+			r->pool_jobs[i].valid = false;
+	}
+	r->subscribed = true;
+	mm_info("node %s: subscribed (extranonce2 %d bytes)%s", node(r)->name, s.xn2_size,
+		same ? ", session resumed" : "");
+	r->sub = s;
+	r->session_node = r->node;
+	store_save(r);
+}
+
+static void answered(struct run *r, struct stm_msg *m)
+{
+	char why[256];
+	int i;
+
+	if (m->id == r->id_configure) {
+		if (m->failed || stm_parse_configure(m->result, &r->version_mask, why, sizeof(why))) {
+			r->version_mask = 0;
+			mm_info("node %s: no version rolling (%s)", node(r)->name,
+				m->failed ? m->err_msg : why);
+		} else {
+			r->version_mask &= ROLL_MASK;
+			mm_info("node %s: version rolling, mask %08x", node(r)->name, r->version_mask);
+		}
+		return;
+	}
+	if (m->id == r->id_subscribe) {
+		subscribed(r, m);
+		return;
+	}
+	if (m->id == r->id_authorize) {
+		if (!m->failed && json_is_true(m->result)) {
+			r->authorized = true;
+			start_mining(r);
+		} else {
+			snprintf(why, sizeof(why), "authorization of %s refused%s%s", node(r)->user,
+				 m->failed ? ": " : "", m->failed ? m->err_msg : "");
+			end_later(r, why, true, false);
+		}
+		return;
+	}
+	for (i = 0; i < r->nflight; i++) {
+		struct submitted *sub = &r->flight[i];
+		struct share s;
+
+		if (sub->id != m->id)
+			continue;
+		s = sub->share;
+		r->flight[i] = r->flight[--r->nflight];
+		if (!m->failed && json_is_true(m->result))
+			fate(r, &s, FATE_ACCEPTED, 0, NULL);
+		else if (m->err_code == 21)
+			fate(r, &s, FATE_STALE, 21, m->err_msg);
+		else if (m->err_code == 22)
+			fate(r, &s, FATE_DUPLICATE, 22, m->err_msg);
+		else
+			fate(r, &s, FATE_REJECTED, m->err_code, m->failed ? m->err_msg : "false");
+		return;
+	}
+	if (m->failed)
+		mm_info("node %s: request %lld failed: %s", node(r)->name, (long long)m->id, m->err_msg);
+}
+
+static void notified(struct run *r, struct stm_msg *m)
+{
+	struct pool_job *pj;
+	int slot, i;
+
+	if (!r->subscribed) {
+		garbage(r, "mining.notify before the subscription");
+		return;
+	}
+	slot = (r->pool_slot + 1) % POOL_JOBS;
+	pj = &r->pool_jobs[slot];
+	stm_job_free(&pj->job);
+	if (stm_job_copy(&pj->job, &m->job)) {
+		mm_err("out of memory for a job");
+		pj->valid = false;
+		return;
+	}
+	if (m->job.clean)
+		for (i = 0; i < POOL_JOBS; i++)
+			r->pool_jobs[i].valid = false;
+	pj->valid = true;
+	pj->seq = ++r->pool_seq;
+	r->garbage = 0;		/* bad lines count until the next good job */
+	r->got_job = true;
+	if (r->next_difficulty > 0) {
+		r->difficulty = r->next_difficulty;
+		r->next_difficulty = 0;
+	}
+	pj->difficulty = r->difficulty;
+	r->pool_slot = slot;
+	mm_info("node %s: job %s%s, difficulty %g", node(r)->name, m->job.id,
+		m->job.clean ? " (clean)" : "", pj->difficulty);
+	if (r->state == SESSION_MINING) {
+		miner_new_job(r, slot, true);
+		store_release(r);
+	}
+	r->state_dirty = true;
+}
+
+static void reconnect_asked(struct run *r, struct stm_msg *m)
+{
+	const char *host = m->host[0] ? m->host : node(r)->host;
+	char port[6];
+
+	snprintf(port, sizeof(port), "%d", m->port);
+	if (strcmp(host, node(r)->host) && !r->conf.allow_redirect) {
+		mm_warn("node %s: ignored client.reconnect to another host (%s): allow-redirect is off",
+			node(r)->name, m->host);
+		return;
+	}
+	snprintf(r->redirect_host, sizeof(r->redirect_host), "%s",
+		 strcmp(host, node(r)->host) ? host : "");
+	snprintf(r->redirect_port, sizeof(r->redirect_port), "%s", m->port ? port : "");
+	r->reconnect_at = run_now() + m->wait;
+	mm_info("node %s: the pool asks to reconnect%s%s%s in %d s", node(r)->name,
+		m->host[0] || m->port ? " to " : "", m->host, m->port ? port : "", m->wait);
+	end_later(r, "client.reconnect", false, false);
+}
+
+/* conn_io()'s callback: one line from the pool */
+static int session_line(void *arg, const char *line, size_t len)
+{
+	struct run *r = arg;
+	struct stm_msg m;
+	char why[256];
+
+	r->last_rx = run_now();
+	if (!line) {
+		snprintf(why, sizeof(why), "a line longer than %d bytes (max-line): skipped",
+			 r->conf.max_line);
+		garbage(r, why);
+		return r->end_why[0] ? -ECONNABORTED : 0;
+	}
+	if (stm_parse(line, len, &m, why, sizeof(why))) {
+		stm_msg_free(&m);
+		garbage(r, why);
+		return r->end_why[0] ? -ECONNABORTED : 0;
+	}
+	switch (m.type) {
+	case STM_RESPONSE:
+		answered(r, &m);
+		break;
+	case STM_NOTIFY:
+		notified(r, &m);
+		break;
+	case STM_SET_DIFFICULTY:
+		mm_info("node %s: difficulty %g from the next job", node(r)->name, m.difficulty);
+		r->next_difficulty = m.difficulty;
+		if (!r->difficulty)
+			r->difficulty = m.difficulty;
+		break;
+	case STM_SET_EXTRANONCE:
+		mm_info("node %s: new extranonce (extranonce2 %d bytes)", node(r)->name, m.xn2_size);
+		memcpy(r->sub.xn1, m.xn1, m.xn1_len);
+		r->sub.xn1_len = m.xn1_len;
+		r->sub.xn2_size = m.xn2_size;
+		r->epoch++;
+		break;
+	case STM_SET_VERSION_MASK:
+		r->version_mask = m.version_mask & ROLL_MASK;
+		mm_info("node %s: version mask %08x", node(r)->name, r->version_mask);
+		break;
+	case STM_RECONNECT:
+		reconnect_asked(r, &m);
+		break;
+	case STM_PING:
+		if (m.req_id)
+			send_line(r, stm_answer(m.req_id, json_string("pong")));
+		break;
+	case STM_GET_VERSION:
+		if (m.req_id)
+			send_line(r, stm_answer(m.req_id, json_string(MM_AGENT)));
+		break;
+	case STM_SHOW_MESSAGE:
+		mm_info("node %s says: %s", node(r)->name, m.text);
+		break;
+	case STM_UNKNOWN:
+		mm_debug("node %s: ignored unknown method %s", node(r)->name, m.method);
+		break;
+	}
+	stm_msg_free(&m);
+	return r->end_why[0] ? -ECONNABORTED : 0;
+}
+
+/**
+ * session_io() - the connection is ready: go on
+ * @r: the run
+ * @revents: what poll() said
+ */
+void session_io(struct run *r, short revents)
+{
+	char why[256];
+	int ret;
+
+	r->end_why[0] = 0;
+	ret = conn_io(&r->conn, revents, session_line, r, why, sizeof(why));
+	if (r->end_why[0]) {
+		snprintf(why, sizeof(why), "%s", r->end_why);
+		r->end_why[0] = 0;
+		session_end(r, why, r->end_failed);
+		if (r->end_skip)
+			run_fail_node(r, why, true);
+	} else if (ret == 1) {
+		session_opened(r);
+	} else if (ret < 0) {
+		session_end(r, why, true);
+	}
+}
+
+/**
+ * session_submit() - send a checked share to the pool
+ * @r: the run, mining
+ * @s: the share
+ */
+void session_submit(struct run *r, const struct share *s)
+{
+	struct submitted *sub;
+	char *line;
+
+	if (r->nflight == SUBMITTED) {
+		store_share(r, s, "too many shares awaiting the pool's answer");
+		return;
+	}
+	sub = &r->flight[r->nflight];
+	sub->id = r->next_id++;
+	sub->share = *s;
+	sub->sent = run_now();
+	line = stm_submit(sub->id, node(r)->user, s->job_id, s->xn2, s->xn2_len, s->ntime,
+			  s->nonce, s->rolling ? &s->version_bits : NULL);
+	if (!line || conn_send(&r->conn, line)) {
+		free(line);
+		store_share(r, s, "out of memory");
+		return;
+	}
+	free(line);
+	r->nflight++;
+	r->last_share = sub->sent;
+	mm_debug("node %s: sent share of job %s, nonce %08x", node(r)->name, s->job_id, s->nonce);
+}
+
+/* Timers: a silent pool, a session that does not get going, keepalive. */
+void session_tick(struct run *r, time_t now)
+{
+	int limit = r->state == SESSION_MINING || r->conf.silence < SESSION_TIMEOUT ?
+		    r->conf.silence : SESSION_TIMEOUT;
+	time_t quiet;
+	char why[64];
+
+	if (r->state == SESSION_NONE)
+		return;
+	if (now - r->last_rx > limit) {
+		snprintf(why, sizeof(why), "silent for %lld s", (long long)(now - r->last_rx));
+		session_end(r, why, true);
+		return;
+	}
+	if (r->state != SESSION_MINING)
+		return;
+	quiet = r->last_share > r->connected_at ? r->last_share : r->connected_at;
+	if (r->last_suggest > quiet)
+		quiet = r->last_suggest;
+	if (r->conf.keepalive && now - quiet > r->conf.keepalive &&
+	    r->difficulty / 2 >= STM_MIN_DIFFICULTY) {
+		mm_info("node %s: no share for %d s: asking for difficulty %g", node(r)->name,
+			r->conf.keepalive, r->difficulty / 2);
+		send_line(r, stm_suggest_difficulty(r->next_id++, r->difficulty / 2));
+		r->last_suggest = now;
+	}
+}

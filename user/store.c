@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shares no pool can take now (disconnected, or mined for another node):
+ * kept in memory, bounded, and in the share-store file if one is set, so
+ * that they survive a restart.  When a session with the same extranonce1
+ * is mining again they are sent if their block is still the pool's; else
+ * they are stale.  And the one place that counts where each share ended.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "micromine.h"
+#include "run.h"
+
+static const char *const fate_names[FATE_COUNT] = {
+	[FATE_ACCEPTED] = "accepted",
+	[FATE_REJECTED] = "rejected",
+	[FATE_STALE] = "stale",
+	[FATE_DUPLICATE] = "duplicate",
+	[FATE_INVALID] = "invalid",
+	[FATE_DROPPED] = "dropped",
+};
+
+/**
+ * fate() - a share's end: count it, say it
+ * @r: the run
+ * @s: the share
+ * @f: where it ended
+ * @code: the pool's error code, or 0
+ * @why: the reason, or NULL
+ */
+void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why)
+{
+	static const int levels[FATE_COUNT] = {
+		[FATE_ACCEPTED] = MM_LOG_INFO, [FATE_REJECTED] = MM_LOG_WARN,
+		[FATE_STALE] = MM_LOG_INFO, [FATE_DUPLICATE] = MM_LOG_WARN,
+		[FATE_INVALID] = MM_LOG_ERR, [FATE_DROPPED] = MM_LOG_WARN,
+	};
+
+	r->count.fate[f]++;
+	if (f == FATE_REJECTED)
+		r->count.rejected_by[code >= 20 && code <= 25 ? code - 19 : 0]++;
+	r->state_dirty = true;
+	mm_log(levels[f], "share %s: job %s, nonce %08x, version %08x, difficulty %g%s%s%s",
+	       fate_names[f], s->job_id[0] ? s->job_id : "?", s->nonce, s->version, s->difficulty,
+	       why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+/**
+ * store_share() - keep a share until a pool takes it
+ * @r: the run
+ * @s: the share
+ * @why: why it is not sent now
+ */
+void store_share(struct run *r, const struct share *s, const char *why)
+{
+	if (r->nstore == r->conf.store_max) {
+		fate(r, &r->store[0], FATE_DROPPED, 0, "the share store is full: the oldest goes");
+		memmove(r->store, r->store + 1, --r->nstore * sizeof(*r->store));
+	}
+	if (!r->store) {
+		r->store = calloc(r->conf.store_max, sizeof(*r->store));
+		if (!r->store) {
+			fate(r, s, FATE_DROPPED, 0, "out of memory");
+			return;
+		}
+	}
+	r->store[r->nstore++] = *s;
+	mm_info("share kept: job %s, nonce %08x (%s)", s->job_id, s->nonce, why);
+	r->state_dirty = true;
+	store_save(r);
+}
+
+/* Mining for a node again, with its newest job: send or void its kept shares. */
+void store_release(struct run *r)
+{
+	const struct pool_job *now = &r->pool_jobs[r->pool_slot];
+	int i, kept = 0, n = r->nstore;
+
+	if (!n || r->state != SESSION_MINING || r->pool_slot < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		struct share *s = &r->store[i];
+
+		if (s->node != r->node) {
+			/* its node may come back in time; not after a block's time */
+			if (time(NULL) - s->found > STORE_MAX_AGE)
+				fate(r, s, FATE_STALE, 0, "its node did not come back in time");
+			else
+				r->store[kept++] = *s;
+		} else if (memcmp(s->prevhash, now->job.prevhash, sizeof(s->prevhash))) {
+			fate(r, s, FATE_STALE, 0, "a new block came while it was kept");
+		} else if (s->xn1_len != r->sub.xn1_len || memcmp(s->xn1, r->sub.xn1, s->xn1_len)) {
+			fate(r, s, FATE_STALE, 0, "the pool did not resume its session");
+		} else {
+			mm_info("sending a kept share: job %s, nonce %08x", s->job_id, s->nonce);
+			r->nstore = kept;	/* session_submit may store it again */
+			session_submit(r, s);
+			kept = r->nstore;
+			continue;
+		}
+	}
+	r->nstore = kept;
+	store_save(r);
+}
+
+static json_t *share_json(const struct share *s, const char *node)
+{
+	char xn1[2 * STM_MAX_XN1 + 1], xn2[2 * STM_MAX_XN2 + 1], prev[65];
+
+	mm_hex_encode(s->xn1, s->xn1_len, false, xn1);
+	mm_hex_encode(s->xn2, s->xn2_len, false, xn2);
+	mm_hex_encode(s->prevhash, sizeof(s->prevhash), false, prev);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:f,s:I}", "node", node,
+			 "extranonce1", xn1, "job_id", s->job_id, "prevhash", prev,
+			 "extranonce2", xn2, "ntime", (json_int_t)s->ntime,
+			 "nonce", (json_int_t)s->nonce, "version", (json_int_t)s->version,
+			 "version_bits", (json_int_t)s->version_bits, "rolling", s->rolling,
+			 "difficulty", s->difficulty, "found", (json_int_t)s->found);
+}
+
+static int share_parse(json_t *o, struct share *s, const char **node)
+{
+	const char *xn1, *xn2, *prev, *job;
+	json_int_t ntime, nonce, version, bits, found;
+	int rolling;
+
+	memset(s, 0, sizeof(*s));
+	if (json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:F,s:I}", "node", node,
+			"extranonce1", &xn1, "job_id", &job, "prevhash", &prev,
+			"extranonce2", &xn2, "ntime", &ntime, "nonce", &nonce,
+			"version", &version, "version_bits", &bits, "rolling", &rolling,
+			"difficulty", &s->difficulty, "found", &found))
+		return -EINVAL;
+	if (mm_hex_to_bytes(xn1, s->xn1, sizeof(s->xn1), &s->xn1_len) ||
+	    mm_hex_to_bytes(xn2, s->xn2, sizeof(s->xn2), &s->xn2_len) ||
+	    mm_hex_decode(prev, s->prevhash, sizeof(s->prevhash), false) ||
+	    strlen(job) > STM_MAX_JOB_ID)
+		return -EINVAL;
+	strcpy(s->job_id, job);
+	s->ntime = ntime;
+	s->nonce = nonce;
+	s->version = version;
+	s->version_bits = bits;
+	s->rolling = rolling;
+	s->found = found;
+	return 0;
+}
+
+/* The session, so that a restarted run resumes it and can send its shares. */
+static json_t *session_json(struct run *r)
+{
+	char xn1[2 * STM_MAX_XN1 + 1];
+
+	if (r->session_node < 0 || !r->sub.session[0])
+		return json_null();
+	mm_hex_encode(r->sub.xn1, r->sub.xn1_len, false, xn1);
+	return json_pack("{s:s,s:s,s:s,s:i}", "node", r->conf.nodes[r->session_node].name,
+			 "id", r->sub.session, "extranonce1", xn1, "extranonce2_size",
+			 r->sub.xn2_size);
+}
+
+static void session_parse(struct run *r, json_t *o)
+{
+	const char *node, *id, *xn1;
+	struct stm_subscription s = { 0 };
+	int n;
+
+	if (json_unpack(o, "{s:s,s:s,s:s,s:i}", "node", &node, "id", &id, "extranonce1", &xn1,
+			"extranonce2_size", &s.xn2_size) ||
+	    strlen(id) > STM_MAX_SESSION || s.xn2_size < 1 || s.xn2_size > STM_MAX_XN2 ||
+	    mm_hex_to_bytes(xn1, s.xn1, sizeof(s.xn1), &s.xn1_len))
+		return;
+	for (n = 0; n < r->conf.nnodes && strcmp(r->conf.nodes[n].name, node); n++)
+		;
+	if (n == r->conf.nnodes)
+		return;
+	strcpy(s.session, id);
+	r->sub = s;
+	r->session_node = n;
+}
+
+/* Write the kept shares and the session to the share-store file (atomically). */
+void store_save(struct run *r)
+{
+	const char *path = r->conf.share_store;
+	json_t *o, *a;
+	char tmp[4096];
+	int i;
+
+	if (!path || !*path)
+		return;
+	a = json_array();
+	for (i = 0; a && i < r->nstore; i++) {
+		int n = r->store[i].node;
+
+		json_array_append_new(a, share_json(&r->store[i], n >= 0 && n < r->conf.nnodes ?
+						    r->conf.nodes[n].name : ""));
+	}
+	o = json_pack("{s:o,s:o}", "session", session_json(r), "shares", a);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!o || json_dump_file(o, tmp, JSON_COMPACT) || rename(tmp, path))
+		mm_err("share-store %s: cannot write it: %s", path, strerror(errno));
+	json_decref(o);
+}
+
+/* At the start: the session and the shares a previous run kept. */
+void store_load(struct run *r)
+{
+	const char *path = r->conf.share_store, *node;
+	json_error_t err;
+	struct share s;
+	json_t *o, *a, *e;
+	size_t i;
+	int n;
+
+	if (!path || !*path || access(path, F_OK))
+		return;
+	o = json_load_file(path, 0, &err);
+	a = json_object_get(o, "shares");
+	if (!json_is_array(a)) {
+		mm_err("share-store %s: not a share store (%s): left as it is", path, err.text);
+		json_decref(o);
+		return;
+	}
+	session_parse(r, json_object_get(o, "session"));
+	json_array_foreach(a, i, e) {
+		r->count.found++;
+		if (share_parse(e, &s, &node)) {
+			fate(r, &s, FATE_DROPPED, 0, "not readable in the share store");
+			continue;
+		}
+		for (n = 0; n < r->conf.nnodes && strcmp(r->conf.nodes[n].name, node); n++)
+			;
+		s.node = n;
+		if (n == r->conf.nnodes) {
+			fate(r, &s, FATE_STALE, 0, "its node is no longer configured");
+			continue;
+		}
+		store_share(r, &s, "kept by the previous run");
+	}
+	json_decref(o);
+	mm_info("share-store %s: %d share%s from the previous run%s", path, r->nstore,
+		r->nstore == 1 ? "" : "s", r->session_node >= 0 ? ", and its session" : "");
+}

@@ -169,8 +169,9 @@ static void reload(struct run *r)
 	for (i = 0; i < r->nstore; i++) {
 		int n = r->store[i].node;
 
-		for (j = 0; j < c.nnodes && n >= 0 && strcmp(c.nodes[j].name, r->conf.nodes[n].name);
-		     j++)
+		if (n < 0)
+			continue;
+		for (j = 0; j < c.nnodes && strcmp(c.nodes[j].name, r->conf.nodes[n].name); j++)
 			;
 		r->store[i].node = j < c.nnodes ? j : -1;
 	}
@@ -485,6 +486,8 @@ int cmd_run(int argc, char *argv[])
 	mm_log_setup(r->conf.log_level, r->conf.syslog);
 	srandom(getpid() ^ time(NULL));
 	r->next_xn2 = random();
+	/* module job ids of an earlier run (shares still queued) are not ours */
+	r->next_kjob = random();
 	sigfd = signals(&old);
 	if (sigfd < 0) {
 		mm_err("signals: %s", strerror(-sigfd));

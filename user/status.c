@@ -4,7 +4,9 @@
  * `micromine run` mines for one.
  */
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,8 +32,15 @@ static const char *state_of(const struct mm_config *c, const struct mm_stats *s)
 static json_t *pool_state(void)
 {
 	json_error_t err;
+	json_t *o = json_load_file(mm_pool_state_path(), 0, &err);
+	json_int_t pid = json_integer_value(json_object_get(o, "pid"));
 
-	return json_load_file(mm_pool_state_path(), 0, &err);
+	/* left behind by a run that was killed: not a pool anyone mines for */
+	if (o && pid > 0 && kill(pid, 0) && errno == ESRCH) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static int print_json(const struct mm_config *c, const struct mm_stats *s)

@@ -225,7 +225,14 @@ void store_load(struct run *r)
 	o = json_load_file(path, 0, &err);
 	a = json_object_get(o, "shares");
 	if (!json_is_array(a)) {
-		mm_err("share-store %s: not a share store (%s): left as it is", path, err.text);
+		char bad[4096];
+
+		/* kept for a human to look at: this run writes a new one */
+		snprintf(bad, sizeof(bad), "%s.bad", path);
+		mm_err("share-store %s: not a share store (%s): moved to %s", path,
+		       o ? "no shares array" : err.text, bad);
+		if (rename(path, bad))
+			mm_err("share-store %s: cannot move it: %s", path, strerror(errno));
 		json_decref(o);
 		return;
 	}

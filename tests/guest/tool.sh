@@ -45,6 +45,15 @@ run 0 "status" $mm status
 tap_check "status: idle, with the backend" says "micromine:  idle, backend $(cat /sys/kernel/micromine/backend)"
 run 0 "status --json" $mm status --json
 tap_check "status --json: valid, its fields" json ".state == \"idle\" and .enabled and .job_id == null and .pool == null and has(\"hashrate\") and (.backends | length > 0) and .cpus == \"$possible\""
+# the pool's state file of `micromine run`: shown while its process lives
+printf '{"pid": %d, "node": "a", "connected": true, "accepted": 3}' $$ >/tmp/pool.json
+MICROMINE_STATE=/tmp/pool.json run 0 "status --json, micromine run alive" $mm status --json
+tap_check "status --json: the pool of micromine run" json '.pool.node == "a" and .pool.accepted == 3'
+printf '{"pid": 4194304, "node": "a"}' >/tmp/pool.json
+MICROMINE_STATE=/tmp/pool.json run 0 "status --json, micromine run gone" $mm status --json
+tap_check "status --json: no pool from a dead run's state file" json '.pool == null'
+rm -f /tmp/pool.json
+
 run 0 "stats" $mm stats
 tap_check "stats: the counters" says "queue_overflows"
 run 0 "stats --json" $mm stats --json
@@ -132,7 +141,7 @@ if command -v valgrind >/dev/null; then
 	)
 	printf '%s\n' "${session[@]}" | cut -d' ' -f2- >/tmp/session.in
 	t0=$SECONDS
-	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+	valgrind -q --leak-check=full --read-inline-info=no --show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 		"$MM_BIN/tool-session" </tmp/session.in >$out 2>$err
 	rc=$?

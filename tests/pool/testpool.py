@@ -157,6 +157,7 @@ class Session:
         if not self.authorized:
             return self.reject(mid, 24, 'Unauthorized worker')
         if p.reject_code:
+            p.count('injected.%d' % p.reject_code)
             return self.reject(mid, p.reject_code, 'Rejected on command')
         try:
             user, jid, xn2, ntime, nonce = params[:5]

@@ -109,6 +109,16 @@ apt_depends() {
 		sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g' | grep -v '^$'
 }
 
+# Guests mount their own /tmp, /run and /dev/shm over the host's: a
+# repository (or cache) below them would be invisible in the guest.
+guest_can_see() {
+	case $1/ in
+	/tmp/* | /run/* | /dev/shm/* | /proc/* | /sys/*)
+		die "$1 is below /tmp, /run or /dev/shm, which the test guests mount" \
+			"their own: put it elsewhere (the cache: MM_CACHE=)" ;;
+	esac
+}
+
 # Prepared parts of the cache; resolved (and downloaded) only when missing.
 # check.sh refreshes them once per run with the scripts themselves.
 kernel_dir() {

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One job of the guest phase of `make check`, two of which run at a time:
+# a kernel of the matrix (kernel-run.sh), the short demo, or the harness's
+# self-test.  Each leaves its results in $CACHE/runs/ for check.sh, which
+# prints them in a fixed order when all are done.
+#
+# Usage: check-job.sh <kernel-id> <suite>... | demo | selftest:<kernel-id>
+set -u
+. "$(dirname "$0")/lib.sh"
+
+job=${1:?usage: check-job.sh <kernel-id> <suite>... | demo | selftest:<kernel-id>}
+shift
+case $job in
+demo)
+	d=$CACHE/runs/demo
+	rm -rf "$d"
+	mkdir -p "$d"
+	DEMO_SECONDS=15 DEMO_NO_BUILD=1 "$HARNESS/demo.sh" >"$d/output" 2>&1
+	echo $? >"$d/rc"
+	;;
+selftest:*)
+	d=$CACHE/runs/selftest
+	rm -rf "$d"
+	mkdir -p "$d"
+	"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
+	;;
+*)
+	exec "$HARNESS/kernel-run.sh" "$job" "$@"
+	;;
+esac

@@ -12,6 +12,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 KERNELS=${KERNELS:-$("$HARNESS/kernel.sh" list)}
+KERNELS=$(echo $KERNELS)	# one line, single spaces: matched as " $KERNELS " below
 GUEST_SUITES=${SUITES:-module hash hash-test netlink-test engine-test ynl genl-ctrl sysfs tool stratum fuzz-test}
 results=$CACHE/results
 logs=$CACHE/logs
@@ -25,7 +26,7 @@ emit() {
 	seq=$((seq + 1))
 	local dst
 	dst=$results/$(printf %03d "$seq")-$1.tap
-	cp "$2" "$dst"
+	cp "$2" "$dst" 2>/dev/null || echo "Bail out! $1: no results" >"$dst"
 	echo "# ==== $1 ===="
 	cat "$dst"
 }
@@ -71,6 +72,7 @@ fuzz() {
 # kernel_emit <id>: print a kernel's streams; keep the logs if it failed
 kernel_emit() {
 	local id=$1 run=$CACHE/runs/$1 f s
+	mkdir -p "$run"
 	[ -f "$run/build.tap" ] || printf 'TAP version 13\n1..1\nnot ok 1 %s: the run started\n' \
 		"$id" >"$run/build.tap"
 	emit "$id-build" "$run/build.tap"

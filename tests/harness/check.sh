@@ -113,7 +113,8 @@ esac
 
 # Every kernel's module builds (W=1, sparse) on one core while the host
 # tests run on the other; kernel-run.sh boots these builds later.
-for id in $KERNELS; do rm -rf "${CACHE:?}/runs/$id"; done
+# (no result of an earlier run may stand for one of this run)
+for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
 printf '%s\n' $KERNELS | xargs -I{} "$HARNESS/kernel-run.sh" --build-only {} >/dev/null 2>&1 &
 prebuild=$!
 
@@ -147,6 +148,7 @@ for id in $KERNELS; do
 	kernel_emit "$id"
 done
 if [ -z "${SKIP_DEMO:-}" ]; then
+	mkdir -p "$CACHE/runs/demo"
 	desc="make demo SECONDS=15: shares accepted, none lost"
 	if [ "$(cat "$CACHE/runs/demo/rc" 2>/dev/null)" = 0 ]; then
 		printf 'TAP version 13\n1..1\nok 1 %s\n' "$desc" >"$CACHE/runs/demo/tap"

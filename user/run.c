@@ -325,10 +325,16 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 	}
 	if (p[0].revents)
 		on_signal(r, sigfd);
-	if (p[1].revents)
-		miner_event(r);
+	/*
+	 * The pool first, also what it sent since poll() returned: a clean job
+	 * that came with a share voids the share before it goes out.
+	 */
+	if (conn >= 0 && p[1].revents && !p[conn].revents)
+		poll(&p[conn], 1, 0);
 	if (conn >= 0 && p[conn].revents && r->state != SESSION_NONE)
 		session_io(r, p[conn].revents);
+	if (p[1].revents)
+		miner_event(r);
 	if (probe >= 0 && p[probe].revents && r->probe.state != CONN_CLOSED)
 		probe_io(r, p[probe].revents);
 }

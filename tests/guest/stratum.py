@@ -140,6 +140,26 @@ def accounted(run, desc):
     return s or {}
 
 
+def voided_sends(log):
+    """Replay the log: which shares went out for a job a clean job had voided
+    before?  (A share sent while the clean notify is on its way is the pool's
+    stale, and counted; one sent after the tool read the notify is a bug.)"""
+    valid, cleans, sent, late = set(), 0, 0, []
+    for line in log.splitlines():
+        m = re.search(r': job (\S+)( \(clean\))?, difficulty', line)
+        if m:
+            if m.group(2):
+                valid, cleans = set(), cleans + 1
+            valid.add(m.group(1))
+            continue
+        m = re.search(r'(?:sent share of job|sending a kept share: job) ([^,]+),', line)
+        if m:
+            sent += 1
+            if m.group(1) not in valid:
+                late.append(line)
+    return cleans, sent, late
+
+
 def pool_accepted(pool):
     return pool.stats().get('accepted', 0)
 
@@ -244,8 +264,10 @@ def clean_jobs():
         jid = pool.new_job(clean=True)
         ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),
            'clean job %s: its shares come, the pool accepts them' % jid, run.tail())
-    st = pool.stats()
-    ok(st.get('rejected.21', 0) == 0, 'no share of a voided job is sent', st)
+    cleans, sent, late = voided_sends(run.text())
+    ok(cleans >= 3 and sent >= 4 and not late,
+       'no share of a job the tool knew was voided is sent (%d clean jobs, %d sent)'
+       % (cleans, sent), late)
     run.stop()
     s = accounted(run, 'clean')
     ok(s.get('invalid') == 0, 'no invalid share')

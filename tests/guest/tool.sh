@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The micromine tool against the real module: every subcommand, its error
 # paths (no module, no privilege, bad values), valid JSON, selftest, and
-# no leak under valgrind (on one x86-64 kernel, MM_VALGRIND=1).
+# no leak under valgrind (x86-64 guests, MM_VALGRIND=1).
 . "$MM_TOP/tests/tap.sh"
 
 mm=$MM_BIN/micromine
@@ -128,9 +128,7 @@ run 4 "job flush as nobody: exit 4" nobody $mm job flush
 run 5 "events as nobody (listening needs nothing)" nobody $mm events --timeout 1
 
 # every subcommand under valgrind, in one process (tool-session): each
-# line is "<expected exit> <command>"
-# (on one kernel, the one that runs every Stratum scenario: under emulation
-# a valgrind session takes a minute, and the tool's code is the same)
+# line is "<expected exit> <command>" (x86-64 guests: valgrind is the host's)
 if command -v valgrind >/dev/null && [ "${MM_VALGRIND:-}" = 1 ]; then
 	session=(
 		"0 status" "0 status --json" "0 stats" "0 stats --per-cpu --json" "0 top --count 2 --interval 0.1"
@@ -157,7 +155,7 @@ if command -v valgrind >/dev/null && [ "${MM_VALGRIND:-}" = 1 ]; then
 			[ "${got[$i]:-none}" = "$want" ]
 	done
 else
-	tap_skip "valgrind" "on the kernel that runs every Stratum scenario (x86-64), not here"
+	tap_skip "valgrind" "on the x86-64 guests, not here"
 fi
 rmmod micromine
 tap_done

@@ -26,6 +26,12 @@ selftest:*)
 	"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
 	;;
 *)
+	# its module, built by check.sh beside the host tests (a build that
+	# never comes is done by kernel-run.sh itself)
+	for _ in $(seq 1200); do
+		[ -e "$CACHE/runs/$job/built" ] && break
+		sleep 1
+	done
 	exec "$HARNESS/kernel-run.sh" "$job" "$@"
 	;;
 esac

@@ -111,11 +111,23 @@ case " $KERNELS " in
 	make -s -C "$TOP/tests" ARCH=arm64 -j2 ;;
 esac
 
-# Every kernel's module builds (W=1, sparse) on one core while the host
-# tests run on the other; kernel-run.sh boots these builds later.
+# The guest phase's kernels, the longest first so that both lanes end
+# together.
+jobs=
+for id in 6.12 5.10 6.12-rt 6.1 6.1-arm64 $KERNELS; do
+	case " $KERNELS " in *" $id "*) ;; *) continue ;; esac
+	case " $jobs " in *" $id "*) ;; *) jobs="$jobs $id" ;; esac
+done
+
+# Every kernel's module builds (W=1, sparse) on one core, in that order,
+# while the host tests run on the other; kernel-run.sh boots these builds
+# later, each as soon as its own is done (check-job.sh waits for "built").
 # (no result of an earlier run may stand for one of this run)
 for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
-printf '%s\n' $KERNELS | xargs -I{} "$HARNESS/kernel-run.sh" --build-only {} >/dev/null 2>&1 &
+for id in $jobs; do
+	"$HARNESS/kernel-run.sh" --build-only "$id" >/dev/null 2>&1
+	mkdir -p "$CACHE/runs/$id" && : >"$CACHE/runs/$id/built"
+done &
 prebuild=$!
 
 if [ -z "${SKIP_HOST:-}" ]; then
@@ -131,19 +143,13 @@ if [ -z "${SKIP_HOST:-}" ]; then
 fi
 
 # The guest phase: the kernels, the short demo and the harness's self-test,
-# two at a time (much of a guest's time is spent waiting), the longest
-# first so that both lanes end together.  Results are printed afterwards,
-# in the matrix's order.
-jobs=
-for id in 6.12 5.10 6.12-rt 6.1 6.1-arm64 $KERNELS; do
-	case " $KERNELS " in *" $id "*) ;; *) continue ;; esac
-	case " $jobs " in *" $id "*) ;; *) jobs="$jobs $id" ;; esac
-done
-wait $prebuild
+# two at a time (much of a guest's time is spent waiting).  Results are
+# printed afterwards, in the matrix's order.
 [ -z "${SKIP_SELFTEST:-}" ] &&
 	jobs="$jobs selftest:$(printf '%s\n' $KERNELS | grep -v arm64 | head -n 1)"
 [ -z "${SKIP_DEMO:-}" ] && jobs="$jobs demo"
 printf '%s\n' $jobs | xargs -P 2 -I{} "$HARNESS/check-job.sh" {} $GUEST_SUITES
+wait $prebuild
 for id in $KERNELS; do
 	kernel_emit "$id"
 done

@@ -46,7 +46,7 @@ cat >"$run/cmd" <<-EOS
 	export MM_BIN='$CACHE/bin/$bin'
 	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
 	export MM_STRATUM_FULL=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
-	export MM_VALGRIND=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
+	export MM_VALGRIND=$([ "$ARCH" = amd64 ] && echo 1)
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
 log "kernel $id: booting $RELEASE"

@@ -16,7 +16,6 @@ result).
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -26,11 +25,9 @@ import time
 TOP = os.environ['MM_TOP']
 sys.path.insert(0, os.path.join(TOP, 'tests/pool'))
 import testpool  # noqa: E402
+from runlog import FATES, balanced, summary  # noqa: E402
 
 SYSFS = '/sys/kernel/micromine/'
-SUMMARY = re.compile(r'shares found (\d+): accepted (\d+), rejected (\d+), stale (\d+), '
-                     r'duplicate (\d+), invalid (\d+), dropped (\d+), pending (\d+)')
-FATES = ['accepted', 'rejected', 'stale', 'duplicate', 'invalid', 'dropped', 'pending']
 PORT = 3333
 console = open(os.environ['DEMO_CONSOLE'], 'w') if os.environ.get('DEMO_CONSOLE') \
     else sys.stdout
@@ -161,8 +158,7 @@ def main():
         run.kill()
         rc = run.wait()
     text = open(log).read()
-    found = SUMMARY.findall(text)
-    s = dict(zip(['found'] + FATES, [int(x) for x in found[-1]])) if found else {}
+    s = summary(text) or {}
     kernel_found = sysfs('shares') - shares0
     overflows = sysfs('queue_overflows') - overflows0
     pool_accepted = pool.stats().get('accepted', 0) if pool else s.get('accepted', 0)
@@ -170,7 +166,7 @@ def main():
     if rc != 0 or not s:
         lost.append('micromine run exited %d without its summary' % rc)
     else:
-        if s['found'] != sum(s[f] for f in FATES):
+        if not balanced(s):
             lost.append('the tool lost track of shares')
         if kernel_found != s['found'] or overflows:
             lost.append('the module found %d, the tool took %d (%d overflows)' %

@@ -25,14 +25,12 @@ import time
 TOP = os.environ['MM_TOP']
 sys.path.insert(0, os.path.join(TOP, 'tests/pool'))
 import testpool  # noqa: E402
+from runlog import balanced, summary  # noqa: E402
 
 SYSFS = '/sys/kernel/micromine/'
 FULL = os.environ.get('MM_STRATUM_FULL') == '1'
 # a share every ~430k nonces: a few a second on a TCG guest
 DIFFICULTY = 0.0001
-SUMMARY = re.compile(r'shares found (\d+): accepted (\d+), rejected (\d+), stale (\d+), '
-                     r'duplicate (\d+), invalid (\d+), dropped (\d+), pending (\d+)')
-FATES = ['accepted', 'rejected', 'stale', 'duplicate', 'invalid', 'dropped', 'pending']
 TMP = tempfile.mkdtemp(prefix='mm-stratum-')
 PW = 'pw-never-logged'
 
@@ -121,21 +119,14 @@ class Run:
         self.f.close()
         return self.rc
 
-    def summary(self):
-        found = SUMMARY.findall(self.text())
-        if not found:
-            return None
-        v = [int(x) for x in found[-1]]
-        return dict(found=v[0], **dict(zip(FATES, v[1:])))
-
     def tail(self, lines=25):
         return '\n'.join(self.text().splitlines()[-lines:])
 
 
 def accounted(run, desc):
     """Every share the run found ended in exactly one counter."""
-    s = run.summary()
-    ok(s is not None and s['found'] == sum(s[f] for f in FATES),
+    s = summary(run.text())
+    ok(balanced(s),
        '%s: every share found is accounted for (%s)' % (desc, s), run.tail())
     return s or {}
 

@@ -43,6 +43,10 @@ int mine_shares_init(void)
 
 void mine_shares_exit(void)
 {
+	/* the workers are stopped: what is still queued goes with the module */
+	if (shares.count)
+		pr_warn("micromine: unloaded with %u found share%s never read by userspace\n",
+			shares.count, shares.count == 1 ? "" : "s");
 	kvfree(shares.ring);
 }
 

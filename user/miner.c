@@ -24,6 +24,34 @@ static struct kernel_job *kjob(struct run *r, uint32_t id)
 	return id && k->id == id ? k : NULL;
 }
 
+/* Both sockets, subscribed to the events; the module's settings in @c. */
+static int attach(struct run *r, struct mm_config *c)
+{
+	int ret = mm_genl_open(&r->kernel);
+
+	if (ret)
+		return ret;
+	ret = mm_config_get(&r->kernel, c);
+	if (!ret)
+		ret = mm_genl_open(&r->events);
+	if (!ret) {
+		ret = mm_genl_subscribe(&r->events);
+		if (ret)
+			mm_genl_close(&r->events);
+	}
+	return ret;
+}
+
+static void tell_config(const struct mm_config *c)
+{
+	if (!c->enabled)
+		mm_warn("the miner is paused: no shares until `micromine set enabled on`");
+	if (mm_workers_make_idle() > 0)
+		mm_info("made the module's workers SCHED_IDLE (this kernel lets no module do it)");
+	mm_info("module: backend %s, CPUs %s, duty cycle %u%%", c->backend, c->cpus,
+		c->duty_cycle);
+}
+
 /**
  * miner_open() - talk to the module: requests and events
  * @r: the run
@@ -33,32 +61,14 @@ static struct kernel_job *kjob(struct run *r, uint32_t id)
 int miner_open(struct run *r)
 {
 	struct mm_config c;
-	int ret;
+	int ret = attach(r, &c);
 
-	ret = mm_connect(&r->kernel);
-	if (ret)
-		return ret;
-	ret = mm_config_get(&r->kernel, &c);
-	if (!ret) {
-		ret = mm_connect(&r->events);
-		if (ret) {
-			mm_genl_close(&r->kernel);
-			return ret;
-		}
-		ret = mm_genl_subscribe(&r->events);
-		if (ret)
-			mm_genl_close(&r->events);
-	}
 	if (ret) {
 		ret = mm_failed(&r->kernel, "run", ret);
 		mm_genl_close(&r->kernel);
 		return ret;
 	}
-	if (!c.enabled)
-		mm_warn("the miner is paused: no shares until `micromine set enabled on`");
-	if (mm_workers_make_idle() > 0)
-		mm_info("made the module's workers SCHED_IDLE (this kernel lets no module do it)");
-	mm_info("module: backend %s, CPUs %s, duty cycle %u%%", c.backend, c.cpus, c.duty_cycle);
+	tell_config(&c);
 	return 0;
 }
 
@@ -66,6 +76,48 @@ void miner_close(struct run *r)
 {
 	mm_genl_close(&r->events);
 	mm_genl_close(&r->kernel);
+}
+
+/*
+ * A request found no family: the module was unloaded under us.  The pool
+ * session goes on; what the module had queued went with it.
+ */
+static bool gone(struct run *r, int ret)
+{
+	if (ret != -ENOENT || r->module_gone)
+		return r->module_gone;
+	mm_warn("module: gone (unloaded?): no mining until it is loaded again");
+	miner_close(r);
+	r->module_gone = true;
+	r->module_tried = run_now();
+	r->running = r->queued = 0;
+	return true;
+}
+
+/**
+ * miner_tick() - look for a module that went away, every few seconds
+ * @r: the run
+ * @now: run_now()
+ *
+ * Once it is back, mine the pool's current job on it at once.
+ */
+void miner_tick(struct run *r, time_t now)
+{
+	struct mm_config c;
+
+	if (!r->module_gone || now - r->module_tried < MODULE_RETRY)
+		return;
+	r->module_tried = now;
+	if (attach(r, &c)) {
+		mm_genl_close(&r->kernel);
+		return;
+	}
+	r->module_gone = false;
+	mm_info("module: back");
+	tell_config(&c);
+	if (r->state == SESSION_MINING && r->got_job && r->pool_slot >= 0 &&
+	    r->pool_jobs[r->pool_slot].valid)
+		miner_new_job(r, r->pool_slot, true);
 }
 
 /* Give the module the next extranonce2 of a pool job. */
@@ -102,7 +154,9 @@ static int submit(struct run *r, int slot, bool clean)
 	memcpy(job.header, k->header, sizeof(job.header));
 	memcpy(job.target, k->target, sizeof(job.target));
 	job.version_mask = k->version_mask;
-	ret = mm_job_submit(&r->kernel, &job, &position);
+	ret = r->module_gone ? -ENOENT : mm_job_submit(&r->kernel, &job, &position);
+	if (gone(r, ret))
+		return ret;
 	if (ret) {
 		mm_err("module: job-submit failed: %s", r->kernel.error[0] ? r->kernel.error :
 		       strerror(-ret));
@@ -228,7 +282,11 @@ void miner_collect(struct run *r)
 	size_t n = 0, i;
 	int ret;
 
+	if (r->module_gone)
+		return;
 	ret = mm_shares_get(&r->kernel, &shares, &n);
+	if (gone(r, ret))
+		return;
 	if (ret)
 		mm_err("module: share-get failed: %s", r->kernel.error[0] ? r->kernel.error :
 		       strerror(-ret));
@@ -286,9 +344,9 @@ void miner_event(struct run *r)
 /* Stop the module mining for us. */
 void miner_flush(struct run *r)
 {
-	int ret = mm_job_flush(&r->kernel);
+	int ret = r->module_gone ? 0 : mm_job_flush(&r->kernel);
 
-	if (ret)
+	if (!gone(r, ret) && ret)
 		mm_err("module: job-flush failed: %s", strerror(-ret));
 	r->running = r->queued = 0;
 }

@@ -309,7 +309,8 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 	int n = 0, conn = -1, probe = -1;
 
 	p[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-	p[n++] = (struct pollfd){ .fd = nl_socket_get_fd(r->events.sock), .events = POLLIN };
+	p[n++] = (struct pollfd){ .fd = r->module_gone ? -1 : nl_socket_get_fd(r->events.sock),
+				  .events = POLLIN };
 	if (r->state != SESSION_NONE) {
 		conn = n;
 		p[n++] = (struct pollfd){ .fd = r->conn.fd, .events = conn_events(&r->conn) };
@@ -356,6 +357,7 @@ static void loop(struct run *r, int sigfd)
 		}
 		session_tick(r, now);
 		probe_tick(r, now);
+		miner_tick(r, now);
 		/* events can be lost (ENOBUFS); the share queue cannot */
 		if (now - collected >= 2) {
 			miner_collect(r);

@@ -25,6 +25,7 @@
 #define SEEN		4096	/* recent shares, to know duplicates */
 #define MAX_GARBAGE	5	/* bad lines without a good job between: failed */
 #define STORE_MAX_AGE	600	/* s a share of another node stays kept: a block */
+#define MODULE_RETRY	2	/* s between looks for a module that went away */
 
 /* Where a share ended up; each found share is counted in exactly one. */
 enum share_fate {
@@ -164,6 +165,9 @@ struct counters {
  * @argv_conf: the settings given on the command line, applied over the file
  * @kernel: requests to the module
  * @events: the module's events
+ * @module_gone: the module went away (unloaded) while running; both
+ *	sockets are closed until it is back
+ * @module_tried: when we last looked for it
  * @conn: the pool connection
  * @state: where the session is
  * @node: the node in use (index into conf.nodes)
@@ -233,6 +237,8 @@ struct run {
 
 	struct mm_genl kernel;
 	struct mm_genl events;
+	bool module_gone;
+	time_t module_tried;
 
 	struct conn conn;
 	enum session_state state;
@@ -312,6 +318,7 @@ int miner_new_job(struct run *r, int slot, bool clean);
 void miner_event(struct run *r);
 void miner_collect(struct run *r);
 void miner_flush(struct run *r);
+void miner_tick(struct run *r, time_t now);
 
 /* store.c */
 void store_share(struct run *r, const struct share *s, const char *why);

@@ -461,6 +461,30 @@ def keepalive():
     pool.close()
 
 
+def module_reload():
+    """The module unloaded under a running `micromine run` and loaded again:
+    one line each way, and mining resumes on its own."""
+    pool = testpool.Pool(3345, DIFFICULTY, mainnet=False)
+    run = Run('reload', ['-o', url(3345), '-u', 'test.reload'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'reload: mining', run.tail())
+    mark = run.mark()
+    ok(subprocess.run(['rmmod', 'micromine']).returncode == 0,
+       'rmmod while micromine run is running')
+    ok(run.wait_log('module: gone', 30, mark), 'the tool says the module is gone', run.tail())
+    time.sleep(5)
+    since = run.text()[mark:]
+    ok(since.count('module: gone') == 1 and 'failed' not in since and run.p.poll() is None,
+       'once, no error after it, and it keeps running', run.tail())
+    ok(subprocess.run(['insmod', os.environ['MM_KO']]).returncode == 0, 'insmod again')
+    ok(run.wait_log('module: back', 30, mark), 'the tool finds it again', run.tail())
+    before = pool_accepted(pool)
+    ok(wait(lambda: pool_accepted(pool) > before, 120),
+       'and mines on it: the pool accepts its shares', run.tail())
+    run.stop()
+    accounted(run, 'reload')
+    pool.close()
+
+
 def sighup():
     """SIGHUP reloads the config file: a new node list takes effect."""
     a = testpool.Pool(3342, DIFFICULTY, mainnet=False)
@@ -513,7 +537,7 @@ def main():
     tests = [basic]
     if FULL:
         tests += [tls, clean_jobs, failover, outage, store_restart, misbehaviour, keepalive, sighup,
-                  under_valgrind]
+                  module_reload, under_valgrind]
     for t in tests:
         t0 = time.time()
         t()

@@ -41,6 +41,7 @@ static const struct setting {
 	{ "max-line", INT, offsetof(struct mm_conf, max_line), 1024, 1 << 24 },
 	{ "share-store", STRING, offsetof(struct mm_conf, share_store), 0, 0 },
 	{ "share-store-max", INT, offsetof(struct mm_conf, store_max), 1, 1 << 20 },
+	{ "share-max-age", INT, offsetof(struct mm_conf, store_max_age), 1, 86400 },
 	{ "backoff-min", INT, offsetof(struct mm_conf, backoff_min), 1, 3600 },
 	{ "backoff-max", INT, offsetof(struct mm_conf, backoff_max), 1, 86400 },
 	{ "failover-after", INT, offsetof(struct mm_conf, failover_after), 1, 1000 },
@@ -60,6 +61,7 @@ void mm_conf_defaults(struct mm_conf *c)
 	c->max_line = 32768;
 	c->share_store = strdup("");
 	c->store_max = 1024;
+	c->store_max_age = 600;
 	c->backoff_min = 1;
 	c->backoff_max = 300;
 	c->failover_after = 3;

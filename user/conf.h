@@ -51,6 +51,8 @@ struct mm_node {
  * @max_line: the longest line a pool may send, in bytes
  * @share_store: file keeping unsent shares across restarts ("" for none)
  * @store_max: the most shares kept unsent
+ * @store_max_age: seconds a share kept for another node than the one in
+ *	use may wait for it
  * @backoff_min: first reconnection delay, seconds
  * @backoff_max: longest reconnection delay, seconds
  * @failover_after: failed connections to a node before the next is tried
@@ -71,6 +73,7 @@ struct mm_conf {
 	int max_line;
 	char *share_store;
 	int store_max;
+	int store_max_age;
 	int backoff_min;
 	int backoff_max;
 	int failover_after;

@@ -24,7 +24,6 @@
 #define SUBMITTED	256	/* shares sent and not yet answered */
 #define SEEN		4096	/* recent shares, to know duplicates */
 #define MAX_GARBAGE	5	/* bad lines without a good job between: failed */
-#define STORE_MAX_AGE	600	/* s a share of another node stays kept: a block */
 #define MODULE_RETRY	2	/* s between looks for a module that went away */
 
 /* Where a share ended up; each found share is counted in exactly one. */

@@ -89,8 +89,8 @@ void store_release(struct run *r)
 		struct share *s = &r->store[i];
 
 		if (s->node != r->node) {
-			/* its node may come back in time; not after a block's time */
-			if (time(NULL) - s->found > STORE_MAX_AGE)
+			/* its node may come back in time (share-max-age) */
+			if (time(NULL) - s->found > r->conf.store_max_age)
 				fate(r, s, FATE_STALE, 0, "its node did not come back in time");
 			else
 				r->store[kept++] = *s;

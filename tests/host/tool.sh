@@ -96,6 +96,9 @@ t 2 "keepalive: 'soon' is not a value it takes" run -n $tcp -s keepalive=soon
 t 2 "log-level: 'loud' is not a value it takes" run -n $tcp --log-level loud
 t 2 "backoff-min is above backoff-max" run -n $tcp -s backoff-min=10 -s backoff-max=5
 t 0 "suggest-difficulty = 0.001" run -n $tcp -s suggest-difficulty=0.001
+t 0 "share-max-age = 600" run -n $tcp
+t 0 "share-max-age = 3600" run -n $tcp -s share-max-age=3600
+t 2 "share-max-age: '0' is not a value it takes" run -n $tcp -s share-max-age=0
 printf '[run]\nkeepalve = 3\n' >$dir/typo.conf
 t 2 "$dir/typo.conf: [run]: no setting named 'keepalve'" run -n -c $dir/typo.conf
 printf '[node a]\nurl = stratum+tcp://h:1\nuser = x\nfoo = 1\n' >$dir/node.conf

@@ -41,7 +41,7 @@ _micromine()
 		--log-level) COMPREPLY=($(compgen -W "error warning info debug" -- "$cur")); return ;;
 		-s|--set)
 			COMPREPLY=($(compgen -S = -W "log-level syslog suggest-difficulty keepalive \
-				silence max-line share-store share-store-max backoff-min backoff-max \
+				silence max-line share-store share-store-max share-max-age backoff-min backoff-max \
 				failover-after failback version-rolling insecure allow-redirect state" -- "$cur"))
 			compopt -o nospace
 			return ;;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Line-oriented connections to pools, over TCP or TLS (OpenSSL), driven
- * by the caller's poll loop: nothing here blocks but the name lookup.
+ * by the caller's poll loop: nothing here blocks, not even the name
+ * lookup (a thread of its own).
  * TLS trusts a server by its CA (ca_file, with the host name checked), by
  * the SHA-256 of its certificate (pinned), by both, or - only when the
  * user said --insecure - by nothing.  A line longer than max_line is
@@ -13,6 +14,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,59 +66,146 @@ static bool is_address(const char *host)
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
-/**
- * conn_open() - start connecting
- * @c: the connection, closed
- * @t: where to and how
- * @why: why it failed
- * @whylen: room in @why
- *
- * Return: 0 (connecting: conn_io() goes on), or a negative errno.
+/*
+ * The name lookup runs in a thread of its own, so that a slow or dead
+ * resolver never stalls the loop (shares to send, the module's events,
+ * signals): it says it is done on a socket the loop polls.  Whoever lets
+ * go of it last, the thread or the connection, frees it.
  */
-int conn_open(struct conn *c, const struct conn_target *t, char *why, size_t whylen)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
-	int one = 1, ret;
+struct lookup {
+	atomic_int refs;
+	atomic_bool done;
+	int done_fd;		/* the thread's end of the socket pair */
+	char host[256];
+	char port[8];
+	struct addrinfo *addrs;
+	int err;		/* getaddrinfo()'s answer */
+	int sys_errno;		/* and errno, for EAI_SYSTEM */
+};
 
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->tls = t->tls;
-	c->max_line = t->max_line;
-	snprintf(c->host, sizeof(c->host), "%s", t->host);
-	if (t->pin) {
-		memcpy(c->pin, t->pin, sizeof(c->pin));
-		c->pinned = true;
+static void lookup_put(struct lookup *l)
+{
+	if (atomic_fetch_sub(&l->refs, 1) != 1)
+		return;
+	if (l->addrs)
+		freeaddrinfo(l->addrs);
+	close(l->done_fd);
+	free(l);
+}
+
+static void *lookup_run(void *arg)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct lookup *l = arg;
+	char one = 1;
+
+	l->err = getaddrinfo(l->host, l->port, &hints, &l->addrs);
+	l->sys_errno = errno;
+	atomic_store(&l->done, true);
+	send(l->done_fd, &one, 1, MSG_NOSIGNAL);
+	lookup_put(l);
+	return NULL;
+}
+
+/* Start the lookup of @c->host; @c->fd says when it is done. */
+static int lookup_start(struct conn *c, char *why, size_t whylen)
+{
+	struct lookup *l = calloc(1, sizeof(*l));
+	pthread_attr_t attr;
+	pthread_t thread;
+	int sv[2], ret;
+
+	if (!l)
+		return fail(why, whylen, -ENOMEM, "out of memory");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		ret = -errno;
+		free(l);
+		return fail(why, whylen, ret, "socketpair: %s", strerror(-ret));
 	}
-	ret = getaddrinfo(t->host, t->port, &hints, &ai);
+	c->fd = sv[0];
+	l->done_fd = sv[1];
+	snprintf(l->host, sizeof(l->host), "%s", c->host);
+	snprintf(l->port, sizeof(l->port), "%s", c->port);
+	atomic_init(&l->refs, 2);
+	atomic_init(&l->done, false);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&thread, &attr, lookup_run, l);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		atomic_init(&l->refs, 1);
+		lookup_put(l);
+		return fail(why, whylen, -ret, "cannot start the name lookup: %s", strerror(ret));
+	}
+	c->lookup = l;
+	c->state = CONN_RESOLVING;
+	return 0;
+}
+
+/* Connect to the next address of the host; 0, or a negative errno. */
+static int connect_next(struct conn *c, char *why, size_t whylen)
+{
+	int one = 1, ret = fail(why, whylen, -EHOSTUNREACH, "the host has no address");
+
+	while (c->next_addr) {
+		struct addrinfo *ai = c->next_addr;
+
+		c->next_addr = ai->ai_next;
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (c->fd < 0) {
+			ret = fail(why, whylen, -errno, "socket: %s", strerror(errno));
+			continue;
+		}
+		setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
+			ret = fail(why, whylen, -errno, "connect: %s", strerror(errno));
+			continue;
+		}
+		if (c->ssl && !SSL_set_fd(c->ssl, c->fd))
+			return fail(why, whylen, -ENOMEM, "TLS setup failed");
+		c->state = CONN_CONNECTING;
+		return 0;
+	}
+	return ret;
+}
+
+/* The lookup is done: on to the first address. */
+static int resolved(struct conn *c, char *why, size_t whylen)
+{
+	struct lookup *l = c->lookup;
+	char byte;
+	int ret, err;
+
+	if (recv(c->fd, &byte, 1, MSG_DONTWAIT) != 1 && !atomic_load(&l->done))
+		return 0;
+	close(c->fd);
+	c->fd = -1;
+	c->lookup = NULL;
+	ret = l->err;
+	err = l->sys_errno;
+	c->addrs = l->addrs;
+	l->addrs = NULL;
+	lookup_put(l);
 	if (ret)
 		return fail(why, whylen, -EHOSTUNREACH, "cannot resolve the host: %s",
-			    gai_strerror(ret));
-	c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		ret = -errno;
-		freeaddrinfo(ai);
-		return fail(why, whylen, ret, "socket: %s", strerror(-ret));
-	}
-	setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	ret = connect(c->fd, ai->ai_addr, ai->ai_addrlen) ? -errno : 0;
-	freeaddrinfo(ai);
-	if (ret && ret != -EINPROGRESS) {
-		conn_close(c);
-		return fail(why, whylen, ret, "connect: %s", strerror(-ret));
-	}
-	c->state = CONN_CONNECTING;
-	if (!c->tls)
-		return 0;
+			    ret == EAI_SYSTEM ? strerror(err) : gai_strerror(ret));
+	c->next_addr = c->addrs;
+	return connect_next(c, why, whylen);
+}
 
+/* TLS context and session: whom to trust, the name to ask for and check. */
+static int tls_setup(struct conn *c, const struct conn_target *t, char *why, size_t whylen)
+{
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (!c->ctx || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION))
-		goto tls_failed;
+		return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	if (t->ca_file) {
 		if (!SSL_CTX_load_verify_locations(c->ctx, t->ca_file, NULL)) {
 			char buf[256];
 
-			conn_close(c);
 			return fail(why, whylen, -EINVAL, "ca-file: %s",
 				    ssl_reason(buf, sizeof(buf), "cannot load it"));
 		}
@@ -125,27 +215,57 @@ int conn_open(struct conn *c, const struct conn_target *t, char *why, size_t why
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	}
 	c->ssl = SSL_new(c->ctx);
-	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
-		goto tls_failed;
+	if (!c->ssl)
+		return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	if (is_address(c->host)) {
 		if (t->ca_file && !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host))
-			goto tls_failed;
+			return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	} else {
 		if (!SSL_set_tlsext_host_name(c->ssl, c->host) ||
 		    (t->ca_file && !SSL_set1_host(c->ssl, c->host)))
-			goto tls_failed;
+			return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	}
 	return 0;
+}
 
-tls_failed:
-	conn_close(c);
-	return fail(why, whylen, -ENOMEM, "TLS setup failed");
+/**
+ * conn_open() - start connecting: the name lookup first, then each of the
+ *	host's addresses in turn until one takes the connection
+ * @c: the connection, closed
+ * @t: where to and how
+ * @why: why it failed
+ * @whylen: room in @why
+ *
+ * Return: 0 (under way: conn_io() goes on), or a negative errno.
+ */
+int conn_open(struct conn *c, const struct conn_target *t, char *why, size_t whylen)
+{
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->tls = t->tls;
+	c->max_line = t->max_line;
+	snprintf(c->host, sizeof(c->host), "%s", t->host);
+	snprintf(c->port, sizeof(c->port), "%s", t->port);
+	if (t->pin) {
+		memcpy(c->pin, t->pin, sizeof(c->pin));
+		c->pinned = true;
+	}
+	ret = c->tls ? tls_setup(c, t, why, whylen) : 0;
+	if (!ret)
+		ret = lookup_start(c, why, whylen);
+	if (ret)
+		conn_close(c);
+	return ret;
 }
 
 /* The poll events the connection waits for. */
 short conn_events(const struct conn *c)
 {
 	switch (c->state) {
+	case CONN_RESOLVING:
+		return POLLIN;
 	case CONN_CONNECTING:
 		return POLLOUT;
 	case CONN_HANDSHAKE:
@@ -340,13 +460,20 @@ int conn_io(struct conn *c, short revents, conn_line_cb cb, void *arg, char *why
 	socklen_t len = sizeof(err);
 
 	switch (c->state) {
+	case CONN_RESOLVING:
+		if (!(revents & (POLLIN | POLLERR | POLLHUP)))
+			return 0;
+		return resolved(c, why, whylen);
 	case CONN_CONNECTING:
 		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
 			return 0;
 		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 			err = errno;
-		if (err)
-			return fail(why, whylen, -err, "connect: %s", strerror(err));
+		if (err) {
+			/* the next address, if the host has another */
+			ret = fail(why, whylen, -err, "connect: %s", strerror(err));
+			return c->next_addr ? connect_next(c, why, whylen) : ret;
+		}
 		if (!c->tls) {
 			c->state = CONN_OPEN;
 			return 1;
@@ -402,6 +529,10 @@ void conn_close(struct conn *c)
 		SSL_free(c->ssl);
 	}
 	SSL_CTX_free(c->ctx);
+	if (c->lookup)
+		lookup_put(c->lookup);	/* the thread frees it if still looking */
+	if (c->addrs)
+		freeaddrinfo(c->addrs);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->rx);

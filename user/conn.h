@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A line-oriented connection to a pool: TCP, or TLS with OpenSSL, never
- * blocking, with a limit on the length of the lines it takes.
+ * blocking (not even for the name lookup), with a limit on the length of
+ * the lines it takes.
  */
 #ifndef MICROMINE_CONN_H
 #define MICROMINE_CONN_H
@@ -11,8 +12,11 @@
 #include <stdint.h>
 #include <openssl/ssl.h>
 
+struct lookup;
+
 enum conn_state {
 	CONN_CLOSED,
+	CONN_RESOLVING,		/* the host's addresses are being looked up */
 	CONN_CONNECTING,	/* TCP connect under way */
 	CONN_HANDSHAKE,		/* TLS handshake under way */
 	CONN_OPEN,
@@ -21,7 +25,11 @@ enum conn_state {
 /**
  * struct conn - one connection
  * @state: where it is
- * @fd: the socket
+ * @fd: the socket; while resolving, where the lookup says it is done
+ * @lookup: the name lookup under way, or NULL
+ * @addrs: the host's addresses
+ * @next_addr: the next of them to try if this one fails
+ * @port: the port, for messages
  * @ssl: the TLS session, or NULL for TCP
  * @ctx: its context
  * @tls: the connection is to be TLS
@@ -39,6 +47,10 @@ enum conn_state {
 struct conn {
 	enum conn_state state;
 	int fd;
+	struct lookup *lookup;
+	struct addrinfo *addrs;
+	struct addrinfo *next_addr;
+	char port[8];
 	SSL *ssl;
 	SSL_CTX *ctx;
 	bool tls;

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -287,6 +288,69 @@ def failover():
     b.close()
 
 
+class Resolver:
+    """/etc/hosts and /etc/resolv.conf of the guest (its own overlay),
+    changed for a test and put back after it; and a name server on
+    127.0.0.1 that takes queries and never answers."""
+
+    def __init__(self):
+        self.saved = {f: open(f).read() for f in ('/etc/hosts', '/etc/resolv.conf')}
+        self.dns = None
+
+    def hosts(self, lines):
+        with open('/etc/hosts', 'w') as f:
+            f.write(self.saved['/etc/hosts'] + ''.join(l + '\n' for l in lines))
+
+    def hang(self):
+        """Every lookup that is not in /etc/hosts waits for minutes."""
+        self.hosts([])
+        self.dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.dns.bind(('127.0.0.1', 53))
+        with open('/etc/resolv.conf', 'w') as f:
+            f.write('nameserver 127.0.0.1\noptions timeout:30 attempts:5\n')
+
+    def restore(self):
+        for f, text in self.saved.items():
+            with open(f, 'w') as out:
+                out.write(text)
+        if self.dns:
+            self.dns.close()
+
+
+def lookups():
+    """A host name with two addresses, the first refusing; a name server
+    that never answers while the tool mines for another node."""
+    name = 'pool-a.micromine.test'
+    res = Resolver()
+    a = testpool.Pool(3346, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3347, DIFFICULTY, mainnet=False)
+    try:
+        res.hosts(['::1 ' + name, '127.0.0.1 ' + name])
+        run = Run('lookups', ['-o', 'stratum+tcp://%s:3346' % name, '-u', 'test.a',
+                              '-o', url(3347), '-u', 'test.b',
+                              '-s', 'failover-after=1', '-s', 'failback=5'])
+        ok(wait(lambda: pool_accepted(a) >= 1, 120),
+           'a host name with two addresses (::1 refuses): mining on the one that answers',
+           run.tail())
+        a.stop_listening()
+        ok(wait(lambda: pool_accepted(b) >= 1, 120), 'node a gone: mining for node b',
+           run.tail())
+        res.hang()
+        mark = run.mark()
+        accepted = pool_accepted(b)
+        ok(run.wait_log('is not back yet: no answer', 60, mark),
+           'the check whether node a is back waits on a name server that never answers',
+           run.tail())
+        ok(wait(lambda: pool_accepted(b) >= accepted + 2, 60),
+           'meanwhile node b gets shares: the lookup does not stop the tool', run.tail())
+        ok(run.stop(timeout=20) == 0, 'SIGTERM during a lookup: exit 0', run.tail())
+        accounted(run, 'lookups')
+    finally:
+        res.restore()
+        a.close()
+        b.close()
+
+
 def outage():
     """Shares found while the pool is away: kept, sent after the session
     resumes, or counted stale if their job is gone by then."""
@@ -536,7 +600,7 @@ def main():
         return 1
     tests = [basic]
     if FULL:
-        tests += [tls, clean_jobs, failover, outage, store_restart, misbehaviour, keepalive, sighup,
+        tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive, sighup,
                   module_reload, under_valgrind]
     for t in tests:
         t0 = time.time()

@@ -69,6 +69,7 @@ struct pool_job {
  * @difficulty: the difficulty it met
  * @found: when the module found it (wall clock)
  * @kernel_seq: the module's number of the share
+ * @sent_before: sent on a connection that ended before the pool answered
  */
 struct share {
 	int node;
@@ -87,6 +88,7 @@ struct share {
 	double difficulty;
 	time_t found;
 	uint64_t kernel_seq;
+	bool sent_before;
 };
 
 /**

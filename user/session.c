@@ -107,8 +107,10 @@ void session_end(struct run *r, const char *why, bool failed)
 	conn_close(&r->conn);
 	r->state = SESSION_NONE;
 	r->authorized = false;
-	for (i = 0; i < r->nflight; i++)
+	for (i = 0; i < r->nflight; i++) {
+		r->flight[i].share.sent_before = true;
 		store_share(r, &r->flight[i].share, "no answer before the connection ended");
+	}
 	r->nflight = 0;
 	r->state_dirty = true;
 	if (failed)
@@ -230,6 +232,9 @@ static void answered(struct run *r, struct stm_msg *m)
 			fate(r, &s, FATE_ACCEPTED, 0, NULL);
 		else if (m->err_code == 21)
 			fate(r, &s, FATE_STALE, 21, m->err_msg);
+		else if (m->err_code == 22 && s.sent_before)
+			/* pools keep only shares they accepted: its lost answer was yes */
+			fate(r, &s, FATE_ACCEPTED, 0, "the pool had it: it accepted it before");
 		else if (m->err_code == 22)
 			fate(r, &s, FATE_DUPLICATE, 22, m->err_msg);
 		else

@@ -117,26 +117,27 @@ static json_t *share_json(const struct share *s, const char *node)
 	mm_hex_encode(s->xn1, s->xn1_len, false, xn1);
 	mm_hex_encode(s->xn2, s->xn2_len, false, xn2);
 	mm_hex_encode(s->prevhash, sizeof(s->prevhash), false, prev);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:f,s:I}", "node", node,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:f,s:I,s:b}", "node", node,
 			 "extranonce1", xn1, "job_id", s->job_id, "prevhash", prev,
 			 "extranonce2", xn2, "ntime", (json_int_t)s->ntime,
 			 "nonce", (json_int_t)s->nonce, "version", (json_int_t)s->version,
 			 "version_bits", (json_int_t)s->version_bits, "rolling", s->rolling,
-			 "difficulty", s->difficulty, "found", (json_int_t)s->found);
+			 "difficulty", s->difficulty, "found", (json_int_t)s->found,
+			 "sent_before", s->sent_before);
 }
 
 static int share_parse(json_t *o, struct share *s, const char **node)
 {
 	const char *xn1, *xn2, *prev, *job;
 	json_int_t ntime, nonce, version, bits, found;
-	int rolling;
+	int rolling, sent_before = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:F,s:I}", "node", node,
+	if (json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:F,s:I,s?b}", "node", node,
 			"extranonce1", &xn1, "job_id", &job, "prevhash", &prev,
 			"extranonce2", &xn2, "ntime", &ntime, "nonce", &nonce,
 			"version", &version, "version_bits", &bits, "rolling", &rolling,
-			"difficulty", &s->difficulty, "found", &found))
+			"difficulty", &s->difficulty, "found", &found, "sent_before", &sent_before))
 		return -EINVAL;
 	if (mm_hex_to_bytes(xn1, s->xn1, sizeof(s->xn1), &s->xn1_len) ||
 	    mm_hex_to_bytes(xn2, s->xn2, sizeof(s->xn2), &s->xn2_len) ||
@@ -150,6 +151,7 @@ static int share_parse(json_t *o, struct share *s, const char **node)
 	s->version_bits = bits;
 	s->rolling = rolling;
 	s->found = found;
+	s->sent_before = sent_before;
 	return 0;
 }
 

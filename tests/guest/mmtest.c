@@ -13,12 +13,17 @@
 
 #include "mmtest.h"
 
-uint64_t mmt_now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (uint64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+uint64_t mmt_now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 int mmt_set_u8(struct mm_genl *g, int attr, uint8_t v)
@@ -152,13 +157,54 @@ void mmt_target_top(uint8_t target[32], uint32_t top)
 }
 
 /*
- * The shares of a job, found in userspace with the core's generic backend
- * (every result verified by the textbook SHA-256).  @rolls versions of
- * @count nonces from @start each.
+ * The backend that finds a job's shares in userspace: the fastest here
+ * (under emulation the generic one takes half a minute for a job of 4M
+ * nonces) but not the one the module uses, so that the two answers come
+ * from different code; the generic one where there is no other.
+ */
+static const struct mine_backend *expected_backend(void)
+{
+	const struct mine_backend *best = &mine_backend_generic;
+	uint64_t best_ns = 0;
+	struct mine_found found[4];
+	struct mine_work w;
+	uint8_t header[80] = { 0 }, target[32] = { 0 };
+	char module[32] = "";
+	FILE *f = fopen("/sys/kernel/micromine/backend", "r");
+	uint32_t nf;
+	int i;
+
+	if (f) {
+		if (fscanf(f, "%31s", module) != 1)
+			module[0] = 0;
+		fclose(f);
+	}
+	mine_work_prepare(&w, header, target);
+	for (i = 0; mine_backends[i]; i++) {
+		const struct mine_backend *b = mine_backends[i];
+		uint64_t t0, ns;
+
+		if (!b->usable() || !strcmp(b->name, module))
+			continue;
+		t0 = now_ns();
+		mine_scan(&w, b, 0, 8192, found, 4, &nf);
+		ns = now_ns() - t0;
+		if (!best_ns || ns < best_ns) {
+			best = b;
+			best_ns = ns;
+		}
+	}
+	return best;
+}
+
+/*
+ * The shares of a job, found in userspace (every result verified by the
+ * textbook SHA-256).  @rolls versions of @count nonces from @start each.
  */
 size_t mmt_expected(const uint8_t header[80], const uint8_t target[32], uint32_t version_mask,
 		    uint32_t start, uint64_t count, uint64_t rolls, struct mm_share **out)
 {
+	const struct mine_backend *b = expected_backend();
 	struct shares_arg a = { 0 };
 	struct mine_found found[64];
 	struct mine_work w;
@@ -175,7 +221,7 @@ size_t mmt_expected(const uint8_t header[80], const uint8_t target[32], uint32_t
 			uint64_t left = count - done;
 			uint32_t n = left > 0x10000 ? 0x10000 : left;
 
-			done += mine_scan(&w, &mine_backend_generic, start + done, n, found, 64, &nf);
+			done += mine_scan(&w, b, start + done, n, found, 64, &nf);
 			for (i = 0; i < nf; i++) {
 				struct mm_share s = { .nonce = found[i].nonce, .version = version };
 

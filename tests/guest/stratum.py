@@ -49,11 +49,24 @@ def ok(cond, desc, diag=None):
     return cond
 
 
+# the runs that must not end before the test stops them
+LIVE = []
+
+
 def wait(pred, timeout):
+    """Wait for @pred, at most @timeout seconds, and less when a run of
+    LIVE has ended: what it was waited for will not come."""
     end = time.time() + timeout
     while time.time() < end:
         if pred():
             return True
+        dead = [r for r in LIVE if r.p.poll() is not None]
+        if dead:
+            for r in dead:
+                print('# %s: micromine run ended (exit %s) while the test waited'
+                      % (r.name, r.p.returncode))
+                LIVE.remove(r)
+            break
         time.sleep(0.2)
     return bool(pred())
 
@@ -70,7 +83,8 @@ def url(port, tls=False):
 class Run:
     """One `micromine run`, its log in a file."""
 
-    def __init__(self, name, args, valgrind=False):
+    def __init__(self, name, args, valgrind=False, ends=False):
+        """@ends: the run is expected to end on its own."""
         self.name = name
         self.log = os.path.join(TMP, name + '.log')
         self.state = os.path.join(TMP, name + '.json')
@@ -83,6 +97,8 @@ class Run:
         self.f = open(self.log, 'w')
         self.p = subprocess.Popen(cmd, stdout=self.f, stderr=subprocess.STDOUT)
         self.rc = None
+        if not ends:
+            LIVE.append(self)
 
     def text(self):
         with open(self.log) as f:
@@ -110,6 +126,8 @@ class Run:
         return st.get(what, 0) if st else 0
 
     def stop(self, sig=signal.SIGTERM, timeout=60):
+        if self in LIVE:
+            LIVE.remove(self)
         if self.p.poll() is None:
             self.p.send_signal(sig)
         try:
@@ -241,7 +259,7 @@ def tls():
             ok(pool.stats().get('authorized', 0) == before,
                'TLS, %s: no session with the pool' % name)
         ok(run.stop() == 0, 'TLS, %s: stops cleanly' % name, run.tail())
-    run = Run('tls-none', ['-o', url(3334, True), '-u', 'test.tls'])
+    run = Run('tls-none', ['-o', url(3334, True), '-u', 'test.tls'], ends=True)
     ok(run.p.wait(60) == 2 and run.has('needs a ca-file or a fingerprint'),
        'TLS with neither: refused at the start (exit 2)', run.tail())
     pool.close()

@@ -145,7 +145,7 @@ static int lookup_start(struct conn *c, char *why, size_t whylen)
 /* Connect to the next address of the host; 0, or a negative errno. */
 static int connect_next(struct conn *c, char *why, size_t whylen)
 {
-	int one = 1, ret = fail(why, whylen, -EHOSTUNREACH, "the host has no address");
+	int one = 1, ret = 0;
 
 	while (c->next_addr) {
 		struct addrinfo *ai = c->next_addr;
@@ -169,7 +169,8 @@ static int connect_next(struct conn *c, char *why, size_t whylen)
 		c->state = CONN_CONNECTING;
 		return 0;
 	}
-	return ret;
+	/* every address failed: the last one's reason */
+	return ret ?: fail(why, whylen, -EHOSTUNREACH, "the host has no address");
 }
 
 /* The lookup is done: on to the first address. */

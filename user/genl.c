@@ -308,6 +308,23 @@ static int set_option(struct nl_sock *sock, int option)
 	return setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, option, &one, sizeof(one));
 }
 
+/* A connected generic netlink socket in @g, nothing else set up yet. */
+static int connect_sock(struct mm_genl *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->sock = nl_socket_alloc();
+	if (!g->sock)
+		return -ENOMEM;
+	if (genl_connect(g->sock) < 0) {
+		int err = errno;
+
+		nl_socket_free(g->sock);
+		g->sock = NULL;
+		return -err ?: -EIO;
+	}
+	return 0;
+}
+
 /**
  * mm_genl_open() - connect to the family
  * @g: filled in
@@ -317,16 +334,10 @@ static int set_option(struct nl_sock *sock, int option)
  */
 int mm_genl_open(struct mm_genl *g)
 {
-	int ret;
+	int ret = connect_sock(g);
 
-	memset(g, 0, sizeof(*g));
-	g->sock = nl_socket_alloc();
-	if (!g->sock)
-		return -ENOMEM;
-	if (genl_connect(g->sock) < 0) {
-		ret = -errno ?: -EIO;
-		goto fail;
-	}
+	if (ret)
+		return ret;
 	/* the kernel's error messages, and requests not echoed in errors */
 	set_option(g->sock, NETLINK_EXT_ACK);
 	set_option(g->sock, NETLINK_CAP_ACK);
@@ -476,4 +487,79 @@ int mm_genl_events(struct mm_genl *g, int timeout_ms, mm_genl_cb cb, void *arg)
 	if (ret == -NLE_NOMEM)
 		return -ENOBUFS;
 	return ret < 0 ? -EIO : 1;
+}
+
+/**
+ * mm_genl_watch() - hear of the family coming and going
+ * @g: filled in: a socket on nlctrl's notifications, for
+ *	mm_genl_family_news() only
+ *
+ * The kernel's generic netlink controller tells every listener when a
+ * family is registered (module loaded) or unregistered (unloaded), so
+ * that a long-running tool need not find out through a failed request.
+ * Joining its group needs no privilege.
+ *
+ * Return: 0 or -errno.
+ */
+int mm_genl_watch(struct mm_genl *g)
+{
+	int ret = connect_sock(g), grp;
+
+	if (ret)
+		return ret;
+	grp = genl_ctrl_resolve_grp(g->sock, "nlctrl", "notify");
+	if (grp < 0 || nl_socket_add_membership(g->sock, grp) < 0) {
+		mm_genl_close(g);
+		return -ENOENT;
+	}
+	g->family = GENL_ID_CTRL;
+	nl_socket_set_nonblocking(g->sock);
+	return 0;
+}
+
+static int on_ctrl(struct nl_msg *msg, void *arg)
+{
+	struct mm_family_news *news = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gnlh = nlmsg_data(nlh);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || !genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_NAME] || !tb[CTRL_ATTR_FAMILY_ID] ||
+	    strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]), MICROMINE_FAMILY_NAME))
+		return NL_OK;
+	if (gnlh->cmd == CTRL_CMD_NEWFAMILY)
+		news->added = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	else if (gnlh->cmd == CTRL_CMD_DELFAMILY)
+		news->removed = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	return NL_OK;
+}
+
+/**
+ * mm_genl_family_news() - what happened to the family since the last look
+ * @g: a socket from mm_genl_watch()
+ * @news: filled in: the ids of the family last registered and last
+ *	unregistered in what was pending, 0 for none
+ *
+ * Return: 0, or -ENOBUFS if notifications were lost (the socket was full:
+ * anything may have happened), other -errno.
+ */
+int mm_genl_family_news(struct mm_genl *g, struct mm_family_news *news)
+{
+	struct nl_cb *c = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret;
+
+	memset(news, 0, sizeof(*news));
+	if (!c)
+		return -ENOMEM;
+	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_ctrl, news);
+	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	do
+		ret = nl_recvmsgs(g->sock, c);
+	while (ret >= 0);
+	nl_cb_put(c);
+	if (ret == -NLE_AGAIN)
+		return 0;
+	return ret == -NLE_NOMEM ? -ENOBUFS : -EIO;
 }

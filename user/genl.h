@@ -39,12 +39,24 @@ struct mm_genl {
 typedef int (*mm_genl_cb)(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh,
 			  void *arg);
 
+/**
+ * struct mm_family_news - the family registered or unregistered
+ * @added: id of the family registered last (module loaded), 0: none
+ * @removed: id of the family unregistered last (module unloaded), 0: none
+ */
+struct mm_family_news {
+	int added;
+	int removed;
+};
+
 int mm_genl_open(struct mm_genl *g);
 void mm_genl_close(struct mm_genl *g);
 struct nl_msg *mm_genl_msg(struct mm_genl *g, uint8_t cmd, int flags);
 int mm_genl_run(struct mm_genl *g, struct nl_msg *msg, mm_genl_cb cb, void *arg);
 int mm_genl_subscribe(struct mm_genl *g);
 int mm_genl_events(struct mm_genl *g, int timeout_ms, mm_genl_cb cb, void *arg);
+int mm_genl_watch(struct mm_genl *g);
+int mm_genl_family_news(struct mm_genl *g, struct mm_family_news *news);
 const char *mm_attr_name(uint8_t cmd, int type);
 const char *mm_cmd_name(uint8_t cmd);
 

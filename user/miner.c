@@ -69,25 +69,37 @@ int miner_open(struct run *r)
 		return ret;
 	}
 	tell_config(&c);
+	/* without it, a failed request or a look every few seconds notices */
+	ret = mm_genl_watch(&r->watch);
+	if (ret)
+		mm_warn("module: cannot listen to nlctrl (%s): unloads are noticed late",
+			strerror(-ret));
 	return 0;
 }
 
-void miner_close(struct run *r)
+static void detach(struct run *r)
 {
 	mm_genl_close(&r->events);
 	mm_genl_close(&r->kernel);
 }
 
+void miner_close(struct run *r)
+{
+	detach(r);
+	mm_genl_close(&r->watch);
+}
+
 /*
- * A request found no family: the module was unloaded under us.  The pool
- * session goes on; what the module had queued went with it.
+ * A request found no family (@ret -ENOENT), or nlctrl said it went: the
+ * module was unloaded under us.  The pool session goes on; what the module
+ * had queued went with it.
  */
 static bool gone(struct run *r, int ret)
 {
 	if (ret != -ENOENT || r->module_gone)
 		return r->module_gone;
 	mm_warn("module: gone (unloaded?): no mining until it is loaded again");
-	miner_close(r);
+	detach(r);
 	r->module_gone = true;
 	r->module_tried = run_now();
 	r->running = r->queued = 0;
@@ -105,6 +117,12 @@ void miner_tick(struct run *r, time_t now)
 {
 	struct mm_config c;
 
+	/* a module just loaded may still be starting its workers */
+	if (r->idle_again && now >= r->idle_again && !r->module_gone) {
+		r->idle_again = 0;
+		if (mm_workers_make_idle() > 0)
+			mm_info("made the module's new workers SCHED_IDLE");
+	}
 	if (!r->module_gone || now - r->module_tried < MODULE_RETRY)
 		return;
 	r->module_tried = now;
@@ -113,11 +131,43 @@ void miner_tick(struct run *r, time_t now)
 		return;
 	}
 	r->module_gone = false;
+	r->idle_again = now + MODULE_RETRY;
 	mm_info("module: back");
 	tell_config(&c);
 	if (r->state == SESSION_MINING && r->got_job && r->pool_slot >= 0 &&
 	    r->pool_jobs[r->pool_slot].valid)
 		miner_new_job(r, r->pool_slot, true);
+}
+
+/**
+ * miner_watch() - nlctrl says the module was loaded or unloaded
+ * @r: the run
+ *
+ * An unload of the module in use ends its jobs at once; a load is looked
+ * at at once.  Lost notifications make miner_tick() look now too.
+ */
+void miner_watch(struct run *r)
+{
+	struct mm_family_news news;
+	struct mm_config c;
+	int ret = mm_genl_family_news(&r->watch, &news);
+
+	if (ret)
+		mm_debug("module: nlctrl notifications: %s", strerror(-ret));
+	if (news.removed)
+		mm_debug("module: nlctrl: family %s (id %d) unregistered",
+			 MICROMINE_FAMILY_NAME, news.removed);
+	if (news.added)
+		mm_debug("module: nlctrl: family %s (id %d) registered",
+			 MICROMINE_FAMILY_NAME, news.added);
+	if (!r->module_gone && news.removed == r->kernel.family)
+		gone(r, -ENOENT);
+	else if (!r->module_gone && ret)
+		gone(r, mm_config_get(&r->kernel, &c));
+	if (r->module_gone && (ret || news.added)) {
+		r->module_tried = 0;
+		miner_tick(r, run_now());
+	}
 }
 
 /* Give the module the next extranonce2 of a pool job. */

@@ -305,11 +305,13 @@ static void on_signal(struct run *r, int fd)
 /* One turn of the loop: wait up to @timeout_ms, then handle what came. */
 static void turn(struct run *r, int sigfd, int timeout_ms)
 {
-	struct pollfd p[4];
+	struct pollfd p[5];
 	int n = 0, conn = -1, probe = -1;
 
 	p[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 	p[n++] = (struct pollfd){ .fd = r->module_gone ? -1 : nl_socket_get_fd(r->events.sock),
+				  .events = POLLIN };
+	p[n++] = (struct pollfd){ .fd = r->watch.sock ? nl_socket_get_fd(r->watch.sock) : -1,
 				  .events = POLLIN };
 	if (r->state != SESSION_NONE) {
 		conn = n;
@@ -336,6 +338,8 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 		session_io(r, p[conn].revents);
 	if (p[1].revents)
 		miner_event(r);
+	if (p[2].revents)
+		miner_watch(r);
 	if (probe >= 0 && p[probe].revents && r->probe.state != CONN_CLOSED)
 		probe_io(r, p[probe].revents);
 }

@@ -169,6 +169,10 @@ struct counters {
  * @module_gone: the module went away (unloaded) while running; both
  *	sockets are closed until it is back
  * @module_tried: when we last looked for it
+ * @watch: nlctrl's notifications of families registered and unregistered
+ *	(no socket if they could not be had)
+ * @idle_again: when to make the module's workers SCHED_IDLE once more,
+ *	after it came back (0: no need)
  * @conn: the pool connection
  * @state: where the session is
  * @node: the node in use (index into conf.nodes)
@@ -240,6 +244,8 @@ struct run {
 	struct mm_genl events;
 	bool module_gone;
 	time_t module_tried;
+	struct mm_genl watch;
+	time_t idle_again;
 
 	struct conn conn;
 	enum session_state state;
@@ -320,6 +326,7 @@ void miner_event(struct run *r);
 void miner_collect(struct run *r);
 void miner_flush(struct run *r);
 void miner_tick(struct run *r, time_t now);
+void miner_watch(struct run *r);
 
 /* store.c */
 void store_share(struct run *r, const struct share *s, const char *why);

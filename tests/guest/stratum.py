@@ -547,6 +547,14 @@ def keepalive():
     pool.close()
 
 
+def family_id():
+    """The micromine family's id, as iproute2's genl sees it (0: none)."""
+    out = subprocess.run(['genl', 'ctrl', 'get', 'name', 'micromine'],
+                         capture_output=True, text=True).stdout
+    m = re.search(r'ID: (0x[0-9a-f]+)', out)
+    return int(m.group(1), 16) if m else 0
+
+
 def module_reload():
     """The module unloaded under a running `micromine run` and loaded again:
     one line each way, and mining resumes on its own."""
@@ -554,14 +562,19 @@ def module_reload():
     run = Run('reload', ['-o', url(3345), '-u', 'test.reload'])
     ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'reload: mining', run.tail())
     mark = run.mark()
+    old_id = family_id()
     ok(subprocess.run(['rmmod', 'micromine']).returncode == 0,
        'rmmod while micromine run is running')
     ok(run.wait_log('module: gone', 30, mark), 'the tool says the module is gone', run.tail())
+    ok(run.wait_log('family micromine (id %d) unregistered' % old_id, 30, mark),
+       'nlctrl told it so', run.tail())
     time.sleep(5)
     since = run.text()[mark:]
     ok(since.count('module: gone') == 1 and 'failed' not in since and run.p.poll() is None,
        'once, no error after it, and it keeps running', run.tail())
     ok(subprocess.run(['insmod', os.environ['MM_KO']]).returncode == 0, 'insmod again')
+    ok(run.wait_log('family micromine (id %d) registered' % family_id(), 30, mark),
+       'nlctrl tells it the module is back', run.tail())
     ok(run.wait_log('module: back', 30, mark), 'the tool finds it again', run.tail())
     before = pool_accepted(pool)
     ok(wait(lambda: pool_accepted(pool) > before, 120),

@@ -555,6 +555,22 @@ def family_id():
     return int(m.group(1), 16) if m else 0
 
 
+def workers_idle():
+    """True if every micromine/<cpu> kernel thread is SCHED_IDLE, else the
+    policies by pid (an empty dict: no workers)."""
+    policies = {}
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open('/proc/%s/stat' % pid) as f:
+                stat = f.read()
+            comm, ppid = stat[stat.index('(') + 1:stat.rindex(')')], stat[stat.rindex(')') + 4:].split()[0]
+            if ppid == '2' and re.fullmatch(r'micromine/\d+', comm):
+                policies[int(pid)] = os.sched_getscheduler(int(pid))
+        except (OSError, ValueError):
+            continue
+    return True if policies and all(p == os.SCHED_IDLE for p in policies.values()) else policies
+
+
 def module_reload():
     """The module unloaded under a running `micromine run` and loaded again:
     one line each way, and mining resumes on its own."""
@@ -576,6 +592,8 @@ def module_reload():
     ok(run.wait_log('family micromine (id %d) registered' % family_id(), 30, mark),
        'nlctrl tells it the module is back', run.tail())
     ok(run.wait_log('module: back', 30, mark), 'the tool finds it again', run.tail())
+    ok(wait(lambda: workers_idle() is True, 30),
+       'its new workers are SCHED_IDLE (on 5.10 the tool makes them so)', str(workers_idle()))
     before = pool_accepted(pool)
     ok(wait(lambda: pool_accepted(pool) > before, 120),
        'and mines on it: the pool accepts its shares', run.tail())
@@ -633,10 +651,12 @@ def main():
     if subprocess.run(['insmod', os.environ['MM_KO']]).returncode:
         print('Bail out! cannot load the module')
         return 1
-    tests = [basic]
+    # a module reloaded under the tool on every kernel: 5.10 leaves
+    # SCHED_IDLE to the tool
+    tests = [basic, module_reload]
     if FULL:
         tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive, sighup,
-                  module_reload, under_valgrind]
+                  under_valgrind]
     for t in tests:
         t0 = time.time()
         t()

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "micromine.h"
@@ -42,12 +43,25 @@ static int attach(struct run *r, struct mm_config *c)
 	return ret;
 }
 
-static void tell_config(const struct mm_config *c)
+/* Where the tool makes the workers SCHED_IDLE, it needs to hear of new ones. */
+static void watch_cpus(struct run *r)
+{
+	if (r->cpu_fd >= 0)
+		return;
+	r->cpu_fd = mm_workers_watch_cpus();
+	if (r->cpu_fd < 0)
+		mm_warn("cannot listen to uevents (%s): workers of CPUs brought online later are not made SCHED_IDLE",
+			strerror(-r->cpu_fd));
+}
+
+static void tell_config(struct run *r, const struct mm_config *c)
 {
 	if (!c->enabled)
 		mm_warn("the miner is paused: no shares until `micromine set enabled on`");
-	if (mm_workers_make_idle() > 0)
+	if (mm_workers_make_idle() > 0) {
 		mm_info("made the module's workers SCHED_IDLE (this kernel lets no module do it)");
+		watch_cpus(r);
+	}
 	mm_info("module: backend %s, CPUs %s, duty cycle %u%%", c->backend, c->cpus,
 		c->duty_cycle);
 }
@@ -68,7 +82,7 @@ int miner_open(struct run *r)
 		mm_genl_close(&r->kernel);
 		return ret;
 	}
-	tell_config(&c);
+	tell_config(r, &c);
 	/* without it, a failed request or a look every few seconds notices */
 	ret = mm_genl_watch(&r->watch);
 	if (ret)
@@ -87,6 +101,9 @@ void miner_close(struct run *r)
 {
 	detach(r);
 	mm_genl_close(&r->watch);
+	if (r->cpu_fd >= 0)
+		close(r->cpu_fd);
+	r->cpu_fd = -1;
 }
 
 /*
@@ -117,11 +134,13 @@ void miner_tick(struct run *r, time_t now)
 {
 	struct mm_config c;
 
-	/* a module just loaded may still be starting its workers */
+	/* a module just loaded, or a CPU just online, may start workers */
 	if (r->idle_again && now >= r->idle_again && !r->module_gone) {
 		r->idle_again = 0;
-		if (mm_workers_make_idle() > 0)
+		if (mm_workers_make_idle() > 0) {
 			mm_info("made the module's new workers SCHED_IDLE");
+			watch_cpus(r);
+		}
 	}
 	if (!r->module_gone || now - r->module_tried < MODULE_RETRY)
 		return;
@@ -133,7 +152,7 @@ void miner_tick(struct run *r, time_t now)
 	r->module_gone = false;
 	r->idle_again = now + MODULE_RETRY;
 	mm_info("module: back");
-	tell_config(&c);
+	tell_config(r, &c);
 	if (r->state == SESSION_MINING && r->got_job && r->pool_slot >= 0 &&
 	    r->pool_jobs[r->pool_slot].valid)
 		miner_new_job(r, r->pool_slot, true);
@@ -167,6 +186,18 @@ void miner_watch(struct run *r)
 	if (r->module_gone && (ret || news.added)) {
 		r->module_tried = 0;
 		miner_tick(r, run_now());
+	}
+}
+
+/**
+ * miner_cpus() - a CPU came online: the module starts a worker there
+ * @r: the run
+ */
+void miner_cpus(struct run *r)
+{
+	if (mm_workers_cpu_online(r->cpu_fd)) {
+		mm_debug("module: a CPU came online: its worker is made SCHED_IDLE");
+		r->idle_again = run_now() + 1;
 	}
 }
 

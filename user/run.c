@@ -305,7 +305,7 @@ static void on_signal(struct run *r, int fd)
 /* One turn of the loop: wait up to @timeout_ms, then handle what came. */
 static void turn(struct run *r, int sigfd, int timeout_ms)
 {
-	struct pollfd p[5];
+	struct pollfd p[6];
 	int n = 0, conn = -1, probe = -1;
 
 	p[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
@@ -313,6 +313,7 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 				  .events = POLLIN };
 	p[n++] = (struct pollfd){ .fd = r->watch.sock ? nl_socket_get_fd(r->watch.sock) : -1,
 				  .events = POLLIN };
+	p[n++] = (struct pollfd){ .fd = r->cpu_fd, .events = POLLIN };
 	if (r->state != SESSION_NONE) {
 		conn = n;
 		p[n++] = (struct pollfd){ .fd = r->conn.fd, .events = conn_events(&r->conn) };
@@ -340,6 +341,8 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 		miner_event(r);
 	if (p[2].revents)
 		miner_watch(r);
+	if (p[3].revents)
+		miner_cpus(r);
 	if (probe >= 0 && p[probe].revents && r->probe.state != CONN_CLOSED)
 		probe_io(r, p[probe].revents);
 }
@@ -477,7 +480,7 @@ int cmd_run(int argc, char *argv[])
 
 	if (!r)
 		return EXIT_FAIL;
-	r->conn.fd = r->probe.fd = -1;
+	r->conn.fd = r->probe.fd = r->cpu_fd = -1;
 	r->conf_path = MM_DEFAULT_CONF;
 	r->pool_slot = -1;
 	r->session_node = -1;

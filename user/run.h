@@ -172,7 +172,9 @@ struct counters {
  * @watch: nlctrl's notifications of families registered and unregistered
  *	(no socket if they could not be had)
  * @idle_again: when to make the module's workers SCHED_IDLE once more,
- *	after it came back (0: no need)
+ *	after it came back or a CPU came online (0: no need)
+ * @cpu_fd: uevents, for CPUs coming online, where the tool makes the
+ *	workers SCHED_IDLE (-1: not needed, or not to be had)
  * @conn: the pool connection
  * @state: where the session is
  * @node: the node in use (index into conf.nodes)
@@ -246,6 +248,7 @@ struct run {
 	time_t module_tried;
 	struct mm_genl watch;
 	time_t idle_again;
+	int cpu_fd;
 
 	struct conn conn;
 	enum session_state state;
@@ -327,6 +330,7 @@ void miner_collect(struct run *r);
 void miner_flush(struct run *r);
 void miner_tick(struct run *r, time_t now);
 void miner_watch(struct run *r);
+void miner_cpus(struct run *r);
 
 /* store.c */
 void store_share(struct run *r, const struct share *s, const char *why);

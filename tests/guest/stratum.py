@@ -555,9 +555,15 @@ def family_id():
     return int(m.group(1), 16) if m else 0
 
 
-def workers_idle():
-    """True if every micromine/<cpu> kernel thread is SCHED_IDLE, else the
-    policies by pid (an empty dict: no workers)."""
+def skip(desc, why):
+    global n
+    n += 1
+    print('ok %d %s # SKIP %s' % (n, desc, why))
+    sys.stdout.flush()
+
+
+def worker_policies():
+    """The scheduling policy of each micromine/<cpu> kernel thread, by pid."""
     policies = {}
     for pid in filter(str.isdigit, os.listdir('/proc')):
         try:
@@ -568,7 +574,14 @@ def workers_idle():
                 policies[int(pid)] = os.sched_getscheduler(int(pid))
         except (OSError, ValueError):
             continue
-    return True if policies and all(p == os.SCHED_IDLE for p in policies.values()) else policies
+    return policies
+
+
+def workers_idle(count=None):
+    """Every worker SCHED_IDLE (and @count of them, if given)."""
+    policies = worker_policies()
+    return bool(policies) and all(p == os.SCHED_IDLE for p in policies.values()) and \
+        count in (None, len(policies))
 
 
 def module_reload():
@@ -592,14 +605,43 @@ def module_reload():
     ok(run.wait_log('family micromine (id %d) registered' % family_id(), 30, mark),
        'nlctrl tells it the module is back', run.tail())
     ok(run.wait_log('module: back', 30, mark), 'the tool finds it again', run.tail())
-    ok(wait(lambda: workers_idle() is True, 30),
-       'its new workers are SCHED_IDLE (on 5.10 the tool makes them so)', str(workers_idle()))
+    ok(wait(workers_idle, 30),
+       'its new workers are SCHED_IDLE (on 5.10 the tool makes them so)', worker_policies())
     before = pool_accepted(pool)
     ok(wait(lambda: pool_accepted(pool) > before, 120),
        'and mines on it: the pool accepts its shares', run.tail())
     run.stop()
     accounted(run, 'reload')
     pool.close()
+
+
+def cpu_online():
+    """A CPU brought online under `micromine run`: the module starts a
+    worker there, SCHED_IDLE (on 5.10 the tool hears of it and sees to it)."""
+    online = '/sys/devices/system/cpu/cpu1/online'
+    if not os.path.exists(online):
+        skip('CPU online', 'no CPU 1 to take offline')
+        return
+    subprocess.run(['rmmod', 'micromine'])
+    pool = testpool.Pool(3348, DIFFICULTY, mainnet=False)
+    try:
+        with open(online, 'w') as f:
+            f.write('0')
+        ok(subprocess.run(['insmod', os.environ['MM_KO']]).returncode == 0,
+           'CPU 1 offline: module loaded')
+        run = Run('cpu', ['-o', url(3348), '-u', 'test.cpu'])
+        ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'CPU 1 offline: mining', run.tail())
+        ok(len(worker_policies()) == 1, 'one worker', worker_policies())
+        with open(online, 'w') as f:
+            f.write('1')
+        ok(wait(lambda: workers_idle(2), 30),
+           'CPU 1 online: its new worker is SCHED_IDLE too', worker_policies())
+        run.stop()
+        accounted(run, 'CPU online')
+    finally:
+        with open(online, 'w') as f:
+            f.write('1')
+        pool.close()
 
 
 def sighup():
@@ -632,7 +674,7 @@ def sighup():
 def under_valgrind():
     """The whole life of `run` under valgrind: no leak, no memory error."""
     if not shutil.which('valgrind'):
-        print('ok %d # SKIP no valgrind on this guest' % (n + 1))
+        skip('valgrind', 'no valgrind on this guest')
         return
     pool = testpool.Pool(3344, DIFFICULTY, mainnet=False)
     run = Run('valgrind', ['-o', url(3344), '-u', 'test.vg'], valgrind=True)
@@ -651,9 +693,9 @@ def main():
     if subprocess.run(['insmod', os.environ['MM_KO']]).returncode:
         print('Bail out! cannot load the module')
         return 1
-    # a module reloaded under the tool on every kernel: 5.10 leaves
-    # SCHED_IDLE to the tool
-    tests = [basic, module_reload]
+    # a module reloaded and a CPU brought online under the tool on every
+    # kernel: 5.10 leaves SCHED_IDLE to the tool
+    tests = [basic, module_reload, cpu_online]
     if FULL:
         tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive, sighup,
                   under_valgrind]

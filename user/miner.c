@@ -43,25 +43,31 @@ static int attach(struct run *r, struct mm_config *c)
 	return ret;
 }
 
-/* Where the tool makes the workers SCHED_IDLE, it needs to hear of new ones. */
+/*
+ * The workers of CPUs that come online later need it too.  Whether this
+ * kernel lets the module see to it cannot be told from here (an earlier
+ * run may have made them all SCHED_IDLE already), so always listen.
+ */
 static void watch_cpus(struct run *r)
 {
 	if (r->cpu_fd >= 0)
 		return;
 	r->cpu_fd = mm_workers_watch_cpus();
 	if (r->cpu_fd < 0)
-		mm_warn("cannot listen to uevents (%s): workers of CPUs brought online later are not made SCHED_IDLE",
+		mm_warn("cannot listen to uevents (%s): on kernels that keep SCHED_IDLE from modules, workers of CPUs brought online later stay at nice 19",
 			strerror(-r->cpu_fd));
 }
 
 static void tell_config(struct run *r, const struct mm_config *c)
 {
+	int made = mm_workers_make_idle();
+
 	if (!c->enabled)
 		mm_warn("the miner is paused: no shares until `micromine set enabled on`");
-	if (mm_workers_make_idle() > 0) {
+	if (made > 0)
 		mm_info("made the module's workers SCHED_IDLE (this kernel lets no module do it)");
+	if (made >= 0)
 		watch_cpus(r);
-	}
 	mm_info("module: backend %s, CPUs %s, duty cycle %u%%", c->backend, c->cpus,
 		c->duty_cycle);
 }
@@ -137,10 +143,8 @@ void miner_tick(struct run *r, time_t now)
 	/* a module just loaded, or a CPU just online, may start workers */
 	if (r->idle_again && now >= r->idle_again && !r->module_gone) {
 		r->idle_again = 0;
-		if (mm_workers_make_idle() > 0) {
+		if (mm_workers_make_idle() > 0)
 			mm_info("made the module's new workers SCHED_IDLE");
-			watch_cpus(r);
-		}
 	}
 	if (!r->module_gone || now - r->module_tried < MODULE_RETRY)
 		return;

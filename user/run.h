@@ -173,8 +173,8 @@ struct counters {
  *	(no socket if they could not be had)
  * @idle_again: when to make the module's workers SCHED_IDLE once more,
  *	after it came back or a CPU came online (0: no need)
- * @cpu_fd: uevents, for CPUs coming online, where the tool makes the
- *	workers SCHED_IDLE (-1: not needed, or not to be had)
+ * @cpu_fd: uevents, for CPUs coming online, whose new workers may need
+ *	making SCHED_IDLE (-1: not to be had, or no privilege to do so)
  * @conn: the pool connection
  * @state: where the session is
  * @node: the node in use (index into conf.nodes)

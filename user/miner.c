@@ -130,11 +130,12 @@ static bool gone(struct run *r, int ret)
 }
 
 /**
- * miner_tick() - look for a module that went away, every few seconds
+ * miner_tick() - look for a module that went away, every few seconds, and
+ *	at new workers when due
  * @r: the run
  * @now: run_now()
  *
- * Once it is back, mine the pool's current job on it at once.
+ * Once the module is back, mine the pool's current job on it at once.
  */
 void miner_tick(struct run *r, time_t now)
 {
@@ -200,7 +201,7 @@ void miner_watch(struct run *r)
 void miner_cpus(struct run *r)
 {
 	if (mm_workers_cpu_online(r->cpu_fd)) {
-		mm_debug("module: a CPU came online: its worker is made SCHED_IDLE");
+		mm_debug("module: a CPU came online: a look at its new worker's policy");
 		r->idle_again = run_now() + 1;
 	}
 }

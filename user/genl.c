@@ -355,8 +355,7 @@ int mm_genl_open(struct mm_genl *g)
 	return 0;
 
 fail:
-	nl_socket_free(g->sock);
-	g->sock = NULL;
+	mm_genl_close(g);
 	return ret;
 }
 
@@ -440,6 +439,24 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Callbacks for unsolicited messages (events, notifications): @fn each. */
+static struct nl_cb *notice_cb(nl_recvmsg_msg_cb_t fn, void *arg)
+{
+	struct nl_cb *c = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (c) {
+		nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
+		nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	}
+	return c;
+}
+
+/* nl_recvmsgs()'s failure as an errno: -ENOBUFS when messages were lost. */
+static int notice_err(int ret)
+{
+	return ret == -NLE_NOMEM ? -ENOBUFS : -EIO;
+}
+
 /**
  * mm_genl_subscribe() - receive the family's events on this socket
  * @g: the socket; use it for events only from now on
@@ -475,18 +492,14 @@ int mm_genl_events(struct mm_genl *g, int timeout_ms, mm_genl_cb cb, void *arg)
 	ret = poll(&pfd, 1, timeout_ms);
 	if (ret <= 0)
 		return ret < 0 ? -errno : 0;
-	c = nl_cb_alloc(NL_CB_DEFAULT);
+	c = notice_cb(on_valid, &r);
 	if (!c)
 		return -ENOMEM;
-	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
-	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	ret = nl_recvmsgs(g->sock, c);
 	nl_cb_put(c);
 	if (r.ret)
 		return r.ret;
-	if (ret == -NLE_NOMEM)
-		return -ENOBUFS;
-	return ret < 0 ? -EIO : 1;
+	return ret < 0 ? notice_err(ret) : 1;
 }
 
 /**
@@ -547,19 +560,16 @@ static int on_ctrl(struct nl_msg *msg, void *arg)
  */
 int mm_genl_family_news(struct mm_genl *g, struct mm_family_news *news)
 {
-	struct nl_cb *c = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *c;
 	int ret;
 
 	memset(news, 0, sizeof(*news));
+	c = notice_cb(on_ctrl, news);
 	if (!c)
 		return -ENOMEM;
-	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_ctrl, news);
-	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	do
 		ret = nl_recvmsgs(g->sock, c);
 	while (ret >= 0);
 	nl_cb_put(c);
-	if (ret == -NLE_AGAIN)
-		return 0;
-	return ret == -NLE_NOMEM ? -ENOBUFS : -EIO;
+	return ret == -NLE_AGAIN ? 0 : notice_err(ret);
 }

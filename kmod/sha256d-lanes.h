@@ -141,11 +141,21 @@ static __always_inline void rounds8(vec s[8], vec mx[2], vec *w,
 	}
 }
 
-/* Message word @t of the header's second block: padding, then the job's. */
+/*
+ * Message word @t of the header's second block: the job's, the nonce's,
+ * padding (0x80000000, zeros, the length), then the schedule.  The window
+ * is hidden from the compiler, so the padding's words are spelled out
+ * here: as constants in rounds 4..15, and left out of words 20..23, whose
+ * schedule adds zeros (words 5..14) and sigma0 of zero.
+ */
 static __always_inline vec first_word(vec *w, int t, const struct mine_work *j,
 				      vec w3)
 {
 	switch (t) {
+	case 4:
+		return vset(0x80000000);
+	case 15:
+		return vset(MINE_HEADER_SIZE * 8);
 	case 16:
 		return w[0] = vset(j->w16);
 	case 17:
@@ -154,15 +164,45 @@ static __always_inline vec first_word(vec *w, int t, const struct mine_work *j,
 		return w[2] = vset(j->p18) + ss0(w3);
 	case 19:
 		return w[3] = vset(j->p19) + w3;
+	case 20:
+		return w[4] = ss1(w[2]) + vset(0x80000000);
+	case 21:
+		return w[5] = ss1(w[3]);
+	case 22:
+		return w[6] = ss1(w[4]) + vset(MINE_HEADER_SIZE * 8);
+	case 23:
+		return w[7] = ss1(w[5]) + vset(j->w16);
 	default:
-		return t < 16 ? w[t] : sched(w, t);
+		return t < 16 ? vset(0) : sched(w, t);
 	}
 }
 
-/* Message word @t of the second hash: the first hash, then padding. */
+/*
+ * Message word @t of the second hash: the first hash, padding
+ * (0x80000000, zeros, the length), then the schedule.  As in first_word(),
+ * the padding is spelled out up to word 23 (words 9..14 are zero, sigma1
+ * of word 15 and sigma0 of word 8 are constants).
+ */
 static __always_inline vec second_word(vec *w, int t)
 {
-	return t < 16 ? w[t] : sched(w, t);
+	switch (t) {
+	case 8:
+		return vset(0x80000000);
+	case 15:
+		return vset(MINE_HASH_SIZE * 8);
+	case 16:
+		return w[0] += ss0(w[1]);
+	case 17:
+		return w[1] += ss1(vset(MINE_HASH_SIZE * 8)) + ss0(w[2]);
+	case 18 ... 21:
+		return w[t & 15] += ss1(w[(t - 2) & 15]) + ss0(w[(t - 15) & 15]);
+	case 22:
+		return w[6] += ss1(w[4]) + vset(MINE_HASH_SIZE * 8) + ss0(w[7]);
+	case 23:
+		return w[7] += ss1(w[5]) + w[0] + ss0(vset(0x80000000));
+	default:
+		return t < 8 ? w[t] : t < 16 ? vset(0) : sched(w, t);
+	}
 }
 
 /*
@@ -185,10 +225,11 @@ static __always_inline vec top_word(const struct mine_work *j, vec w3)
 	if (LANES > 1)
 		mine_hide(w);
 
-	/* first SHA-256, second block, from round 4 on */
-	w[3] = w3;
-	w[4] = vset(0x80000000);
-	for (t = 5; t < 15; t++)
+	/*
+	 * first SHA-256, second block, from round 4 on; in the window, words
+	 * 0..7 are written before they are read, 8..15 are read from word 24 on
+	 */
+	for (t = 8; t < 15; t++)
 		w[t] = vset(0);
 	w[15] = vset(MINE_HEADER_SIZE * 8);
 	/* in round 4 A is s[4]; in round 24, the first looped one, s[0] */

@@ -70,18 +70,30 @@ static bool is_address(const char *host)
  * The name lookup runs in a thread of its own, so that a slow or dead
  * resolver never stalls the loop (shares to send, the module's events,
  * signals): it says it is done on a socket the loop polls.  Whoever lets
- * go of it last, the thread or the connection, frees it.
+ * go of it last, the thread or the connection (or the orphans below),
+ * frees it.
  */
 struct lookup {
 	atomic_int refs;
 	atomic_bool done;
 	int done_fd;		/* the thread's end of the socket pair */
+	int wait_fd;		/* an orphan's: the loop's end */
+	struct lookup *next;	/* in orphans */
 	char host[256];
 	char port[8];
 	struct addrinfo *addrs;
 	int err;		/* getaddrinfo()'s answer */
 	int sys_errno;		/* and errno, for EAI_SYSTEM */
 };
+
+/*
+ * Lookups whose connection was closed before they ended: the next
+ * connection to the same host and port takes one over rather than start
+ * another thread, so that a name server that never answers keeps one
+ * thread per host waiting, not one per attempt.  Used by the loop's
+ * thread only.
+ */
+static struct lookup *orphans;
 
 static void lookup_put(struct lookup *l)
 {
@@ -107,14 +119,63 @@ static void *lookup_run(void *arg)
 	return NULL;
 }
 
-/* Start the lookup of @c->host; @c->fd says when it is done. */
+/* Keep @c's lookup, if it has not ended, for the next connection. */
+static void lookup_orphan(struct conn *c)
+{
+	struct lookup *l = c->lookup;
+
+	c->lookup = NULL;
+	if (atomic_load(&l->done)) {
+		lookup_put(l);	/* c->fd is closed with the connection */
+		return;
+	}
+	l->wait_fd = c->fd;
+	c->fd = -1;
+	l->next = orphans;
+	orphans = l;
+}
+
+/* Free the orphans that have ended; @c takes over one of its host, if any. */
+static bool lookup_adopt(struct conn *c)
+{
+	struct lookup **p = &orphans, *l;
+
+	while ((l = *p)) {
+		bool done = atomic_load(&l->done);
+		bool take = !done && !c->lookup && !strcmp(l->host, c->host) &&
+			    !strcmp(l->port, c->port);
+
+		if (!done && !take) {
+			p = &l->next;
+			continue;
+		}
+		*p = l->next;
+		if (take) {
+			c->fd = l->wait_fd;
+			c->lookup = l;
+			c->state = CONN_RESOLVING;
+		} else {
+			close(l->wait_fd);
+			lookup_put(l);
+		}
+	}
+	return c->lookup;
+}
+
+/*
+ * Start the lookup of @c->host, or take over an earlier connection's that
+ * is still waiting; @c->fd says when it is done.
+ */
 static int lookup_start(struct conn *c, char *why, size_t whylen)
 {
-	struct lookup *l = calloc(1, sizeof(*l));
+	struct lookup *l;
 	pthread_attr_t attr;
 	pthread_t thread;
 	int sv[2], ret;
 
+	if (lookup_adopt(c))
+		return 0;
+	l = calloc(1, sizeof(*l));
 	if (!l)
 		return fail(why, whylen, -ENOMEM, "out of memory");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
@@ -531,7 +592,7 @@ void conn_close(struct conn *c)
 	}
 	SSL_CTX_free(c->ctx);
 	if (c->lookup)
-		lookup_put(c->lookup);	/* the thread frees it if still looking */
+		lookup_orphan(c);
 	if (c->addrs)
 		freeaddrinfo(c->addrs);
 	if (c->fd >= 0)

@@ -306,6 +306,15 @@ def failover():
     b.close()
 
 
+def threads(pid):
+    """The number of threads of process @pid."""
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('Threads:'):
+                return int(line.split()[1])
+    return 0
+
+
 class Resolver:
     """/etc/hosts and /etc/resolv.conf of the guest (its own overlay),
     changed for a test and put back after it; and a name server on
@@ -361,6 +370,12 @@ def lookups():
            run.tail())
         ok(wait(lambda: pool_accepted(b) >= accepted + 2, 60),
            'meanwhile node b gets shares: the lookup does not stop the tool', run.tail())
+        mark = run.mark()
+        ok(run.wait_log('is not back yet: no answer', 60, mark),
+           'the next check waits on the name server too', run.tail())
+        n = threads(run.p.pid)
+        ok(n == 2, 'it takes over the earlier lookup: one thread waits on the name '
+           'server, not one per check (threads: %d)' % n)
         ok(run.stop(timeout=20) == 0, 'SIGTERM during a lookup: exit 0', run.tail())
         accounted(run, 'lookups')
     finally:

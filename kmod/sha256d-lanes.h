@@ -11,9 +11,10 @@
  * complete after it.  Nonces whose top word is at or below the target's
  * are candidates; mine_scan() hashes them in full.
  *
- * The rounds whose message words are constants or the job's are unrolled;
- * the others run as a loop of eight, which keeps the code small enough
- * for the instruction cache.
+ * Rounds up to 23, whose message words are constants, the job's or have
+ * known terms, are unrolled with those spelled out; the others run as a
+ * loop of eight, which keeps the code small enough for the instruction
+ * cache (see Documentation/performance.rst: size costs as much as count).
  *
  * The includer defines LANES and SCAN (the scan function's name).
  */

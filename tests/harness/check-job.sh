@@ -26,7 +26,7 @@ selftest:*)
 	"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
 	;;
 *)
-	# its module, built by check.sh while the host tests run (a build that
+	# its module, built by check.sh beside the host tests (a build that
 	# never comes is done by kernel-run.sh itself)
 	for _ in $(seq 1200); do
 		[ -e "$CACHE/runs/$job/built" ] && break

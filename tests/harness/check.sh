@@ -96,51 +96,17 @@ kernel_emit() {
 guest_can_see "$TOP"
 guest_can_see "$CACHE"
 
-# kernel_ready <id>: a kernel fetched and unpacked, then its module built
-# (W=1, sparse); check-job.sh boots the build once "built" exists.  Fails
-# only if the kernel could not be had (a failed build is a test result).
-kernel_ready() {
-	"$HARNESS/kernel.sh" "$1" >/dev/null || return 1
-	"$HARNESS/kernel-run.sh" --build-only "$1" >/dev/null 2>&1
-	mkdir -p "$CACHE/runs/$1" && : >"$CACHE/runs/$1/built"
-}
-export -f kernel_ready
-export HARNESS CACHE
-
-# The kernel source parts and QEMU; then the kernels, two at a time, and
-# the arm64 userland in the background (apt waits on the network much of
-# the time) while the x86-64 test programs build and the host tests run,
-# which need neither.
+# Kernels, QEMU and the kernel source parts, two downloads at a time.
 apt_init
 "$HARNESS/ksource.sh" >/dev/null || exit 1
 "$HARNESS/qemu.sh" >/dev/null || exit 1
-# (no result of an earlier run may stand for one of this run)
-for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
-fetch_kernels() {
-	local root=0
-
-	case " $KERNELS " in *arm64*) "$HARNESS/arm64root.sh" >/dev/null & root=$! ;; esac
-	printf '%s\n' $KERNELS | xargs -P 2 -I{} bash -c 'kernel_ready "$1"' _ {} || return 1
-	[ $root = 0 ] || wait $root
-}
-fetch_kernels &
-fetch=$!
+# (the arm64 userland alongside: apt spends its time unpacking, not waiting)
+root=0
+case " $KERNELS " in *arm64*) "$HARNESS/arm64root.sh" >/dev/null & root=$! ;; esac
+printf '%s\n' $KERNELS | xargs -P 2 -I{} "$HARNESS/kernel.sh" {} >/dev/null || exit 1
+[ $root = 0 ] || wait $root || exit 1
 
 single programs "test programs build (x86-64)" make -s -C "$TOP/tests" -j2
-
-if [ -z "${SKIP_HOST:-}" ]; then
-	step static "$HARNESS/static.sh"
-	step host-hash-test "$CACHE/bin/x86_64/hash-test"
-	step host-stratum-test "$CACHE/bin/x86_64/stratum-test"
-	single host-stratum-valgrind "the Stratum parser and work builder leak nothing (valgrind)" \
-		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
-		"$CACHE/bin/x86_64/stratum-test"
-	single host-stratum-fuzz "the Stratum parser under libFuzzer (ASan, UBSan): 300000 inputs" \
-		fuzz "$CACHE/bin/x86_64/stratum-fuzz" "$TOP/tests/host/stratum-corpus"
-	step host-tool env MM_TOOL="$CACHE/bin/x86_64/micromine" bash "$TOP/tests/host/tool.sh"
-fi
-
-wait $fetch || exit 1
 case " $KERNELS " in
 *arm64*) single programs-arm64 "test programs build (arm64, static)" \
 	make -s -C "$TOP/tests" ARCH=arm64 -j2 ;;
@@ -154,6 +120,29 @@ for id in 6.12 5.10 6.12-rt 6.1 6.1-arm64 $KERNELS; do
 	case " $jobs " in *" $id "*) ;; *) jobs="$jobs $id" ;; esac
 done
 
+# Every kernel's module builds (W=1, sparse) on one core, in that order,
+# while the host tests run on the other; kernel-run.sh boots these builds
+# later, each as soon as its own is done (check-job.sh waits for "built").
+# (no result of an earlier run may stand for one of this run)
+for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
+for id in $jobs; do
+	"$HARNESS/kernel-run.sh" --build-only "$id" >/dev/null 2>&1
+	mkdir -p "$CACHE/runs/$id" && : >"$CACHE/runs/$id/built"
+done &
+prebuild=$!
+
+if [ -z "${SKIP_HOST:-}" ]; then
+	step static "$HARNESS/static.sh"
+	step host-hash-test "$CACHE/bin/x86_64/hash-test"
+	step host-stratum-test "$CACHE/bin/x86_64/stratum-test"
+	single host-stratum-valgrind "the Stratum parser and work builder leak nothing (valgrind)" \
+		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+		"$CACHE/bin/x86_64/stratum-test"
+	single host-stratum-fuzz "the Stratum parser under libFuzzer (ASan, UBSan): 300000 inputs" \
+		fuzz "$CACHE/bin/x86_64/stratum-fuzz" "$TOP/tests/host/stratum-corpus"
+	step host-tool env MM_TOOL="$CACHE/bin/x86_64/micromine" bash "$TOP/tests/host/tool.sh"
+fi
+
 # The guest phase: the kernels, the short demo and the harness's self-test,
 # two at a time (much of a guest's time is spent waiting).  Results are
 # printed afterwards, in the matrix's order.
@@ -161,6 +150,7 @@ done
 	jobs="$jobs selftest:$(printf '%s\n' $KERNELS | grep -v arm64 | head -n 1)"
 [ -z "${SKIP_DEMO:-}" ] && jobs="$jobs demo"
 printf '%s\n' $jobs | xargs -P 2 -I{} "$HARNESS/check-job.sh" {} $GUEST_SUITES
+wait $prebuild
 for id in $KERNELS; do
 	kernel_emit "$id"
 done

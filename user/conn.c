@@ -78,6 +78,7 @@ struct lookup {
 	atomic_bool done;
 	int done_fd;		/* the thread's end of the socket pair */
 	int wait_fd;		/* an orphan's: the loop's end */
+	bool orphaned;		/* in orphans; under orphans_lock */
 	struct lookup *next;	/* in orphans */
 	char host[256];
 	char port[8];
@@ -90,10 +91,12 @@ struct lookup {
  * Lookups whose connection was closed before they ended: the next
  * connection to the same host and port takes one over rather than start
  * another thread, so that a name server that never answers keeps one
- * thread per host waiting, not one per attempt.  Used by the loop's
- * thread only.
+ * thread per host waiting, not one per attempt.  An orphan's thread
+ * frees it when the answer comes, socket pair and all; the lock is
+ * between that thread and the loop's.
  */
 static struct lookup *orphans;
+static pthread_mutex_t orphans_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void lookup_put(struct lookup *l)
 {
@@ -113,7 +116,18 @@ static void *lookup_run(void *arg)
 
 	l->err = getaddrinfo(l->host, l->port, &hints, &l->addrs);
 	l->sys_errno = errno;
+	pthread_mutex_lock(&orphans_lock);
 	atomic_store(&l->done, true);
+	if (l->orphaned) {
+		struct lookup **p = &orphans;
+
+		while (*p != l)
+			p = &(*p)->next;
+		*p = l->next;
+		close(l->wait_fd);
+		lookup_put(l);	/* the orphans' reference */
+	}
+	pthread_mutex_unlock(&orphans_lock);
 	send(l->done_fd, &one, 1, MSG_NOSIGNAL);
 	lookup_put(l);
 	return NULL;
@@ -125,40 +139,37 @@ static void lookup_orphan(struct conn *c)
 	struct lookup *l = c->lookup;
 
 	c->lookup = NULL;
+	pthread_mutex_lock(&orphans_lock);
 	if (atomic_load(&l->done)) {
+		pthread_mutex_unlock(&orphans_lock);
 		lookup_put(l);	/* c->fd is closed with the connection */
 		return;
 	}
 	l->wait_fd = c->fd;
 	c->fd = -1;
+	l->orphaned = true;
 	l->next = orphans;
 	orphans = l;
+	pthread_mutex_unlock(&orphans_lock);
 }
 
-/* Free the orphans that have ended; @c takes over one of its host, if any. */
+/* @c takes over an orphan of its host and port that is still waiting. */
 static bool lookup_adopt(struct conn *c)
 {
-	struct lookup **p = &orphans, *l;
+	struct lookup **p, *l;
 
-	while ((l = *p)) {
-		bool done = atomic_load(&l->done);
-		bool take = !done && !c->lookup && !strcmp(l->host, c->host) &&
-			    !strcmp(l->port, c->port);
-
-		if (!done && !take) {
-			p = &l->next;
+	pthread_mutex_lock(&orphans_lock);
+	for (p = &orphans; (l = *p); p = &l->next) {
+		if (strcmp(l->host, c->host) || strcmp(l->port, c->port))
 			continue;
-		}
 		*p = l->next;
-		if (take) {
-			c->fd = l->wait_fd;
-			c->lookup = l;
-			c->state = CONN_RESOLVING;
-		} else {
-			close(l->wait_fd);
-			lookup_put(l);
-		}
+		l->orphaned = false;
+		c->fd = l->wait_fd;
+		c->lookup = l;
+		c->state = CONN_RESOLVING;
+		break;
 	}
+	pthread_mutex_unlock(&orphans_lock);
 	return c->lookup;
 }
 

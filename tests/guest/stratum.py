@@ -315,6 +315,11 @@ def threads(pid):
     return 0
 
 
+def fds(pid):
+    """The number of open file descriptors of process @pid."""
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
 class Resolver:
     """/etc/hosts and /etc/resolv.conf of the guest (its own overlay),
     changed for a test and put back after it; and a name server on
@@ -333,8 +338,23 @@ class Resolver:
         self.hosts([])
         self.dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.dns.bind(('127.0.0.1', 53))
+        self.dns.setblocking(False)
         with open('/etc/resolv.conf', 'w') as f:
             f.write('nameserver 127.0.0.1\noptions timeout:30 attempts:5\n')
+
+    def answer(self):
+        """Answer the queries waiting so far: no such name."""
+        while True:
+            try:
+                query, peer = self.dns.recvfrom(512)
+            except BlockingIOError:
+                return
+            end = 12
+            while end < len(query) and query[end]:
+                end += 1 + query[end]
+            # the query's id and question; a response, recursion available, NXDOMAIN
+            self.dns.sendto(query[:2] + bytes([0x80 | (query[2] & 0x79), 0x83]) +
+                            b'\x00\x01' + bytes(6) + query[12:end + 5], peer)
 
     def restore(self):
         for f, text in self.saved.items():
@@ -362,6 +382,12 @@ def lookups():
         a.stop_listening()
         ok(wait(lambda: pool_accepted(b) >= 1, 120), 'node a gone: mining for node b',
            run.tail())
+        # the tool's descriptors between checks (a check of node a is refused at once)
+        seen = []
+        for _ in range(5):
+            seen.append(fds(run.p.pid))
+            time.sleep(0.1)
+        base = min(seen)
         res.hang()
         mark = run.mark()
         accepted = pool_accepted(b)
@@ -376,6 +402,13 @@ def lookups():
         n = threads(run.p.pid)
         ok(n == 2, 'it takes over the earlier lookup: one thread waits on the name '
            'server, not one per check (threads: %d)' % n)
+        # the next check is failback (5 s) away: the answer comes between checks
+        ok(wait(lambda: res.answer() or threads(run.p.pid) == 1 and fds(run.p.pid) <= base, 2),
+           'the name server answers between checks: the lookup ends and its sockets are '
+           'closed at once (threads: %d, descriptors: %d, %d before the lookups)'
+           % (threads(run.p.pid), fds(run.p.pid), base))
+        ok(wait(lambda: threads(run.p.pid) == 2, 30),
+           'the next check waits on the name server again', run.tail())
         ok(run.stop(timeout=20) == 0, 'SIGTERM during a lookup: exit 0', run.tail())
         accounted(run, 'lookups')
     finally:

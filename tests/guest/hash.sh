@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The hashing core inside the guest: the module's load-time self-test for
-# every backend the (emulated) CPU offers, and the host test program run
-# here, under emulation, with fewer random cases.
+# every backend the (emulated) CPU offers, and its refusal to load when one
+# gives a wrong answer.  (The host test program runs here too, as the
+# hash-test suite.)
 . "$MM_TOP/tests/tap.sh"
 
 backends=/sys/kernel/debug/micromine/backends
@@ -25,5 +26,24 @@ tap_check "nothing failed its self-test" sh -c "! grep -q FAILED $backends"
 tap_check "the load message names the default backend" \
 	sh -c "dmesg | grep -qE 'micromine [0-9.]+ loaded, default backend [a-z0-9-]+'"
 rmmod micromine
+
+# A backend that gives wrong answers: AVX2 one nonce too high (a module
+# built so by the harness on one kernel).
+if [ -n "${MM_KO_KAT_BROKEN:-}" ]; then
+	if [ -f "$MM_KO_KAT_BROKEN" ]; then
+		mark=$(dmesg | wc -l)
+		tap_check "a backend with a wrong answer: the module refuses to load" \
+			sh -c "! insmod $MM_KO_KAT_BROKEN 2>/dev/null"
+		why=$(dmesg | tail -n +$((mark + 1)) | grep 'micromine: backend')
+		echo "$why" | tap_diag
+		tap_check "and says which backend failed on what" grep -qE \
+			'micromine: backend avx2 failed its self-test on genesis block: .+; not loading' \
+			<<<"$why"
+		tap_check "nothing of it is left" sh -c "[ ! -e /sys/kernel/micromine ] &&
+			! grep -q '^micromine ' /proc/modules"
+	else
+		tap_fail "a backend with a wrong answer: the module refuses to load (no such module built)"
+	fi
+fi
 
 tap_done

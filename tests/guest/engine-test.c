@@ -4,7 +4,7 @@
  * every share of a range found exactly once (against the same range
  * searched in userspace), version rolling, clean job switches, pause,
  * duty cycle, CPU mask, CPU hotplug, SCHED_IDLE under load, the suspend
- * freezer, unloading while mining.  Runs in the test guests as root.
+ * freezer, a share queue too small, unloading while mining.  Runs in the test guests as root.
  *
  * Times are checked with wide margins only: the guests are emulated.
  */
@@ -627,20 +627,87 @@ TEST_F_TIMEOUT(engine, suspend_freezer, 300)
 	EXPECT_GT(c.hashes, b.hashes) TH_LOG("no mining after the thaw");
 }
 
-/* Last: the module goes while it mines. */
-TEST_F_TIMEOUT(engine, unload_while_mining, 300)
+/*
+ * Unload the module, load it again with @params and open the sockets
+ * again (the family's id changes).
+ */
+static void reload(struct __test_metadata *_metadata, FIXTURE_DATA(engine) *self,
+		   const char *params)
 {
 	char cmd[4096];
 
-	start_long_job(_metadata, &self->g, 1200);
 	mm_genl_close(&self->ev);
 	mm_genl_close(&self->g);
-	EXPECT_EQ(0, system("rmmod micromine"));
-	EXPECT_NE(0, access("/sys/kernel/micromine", F_OK));
-	snprintf(cmd, sizeof(cmd), "insmod %s", getenv("MM_KO"));
-	EXPECT_EQ(0, system(cmd));
+	ASSERT_EQ(0, system("rmmod micromine"));
+	EXPECT_NE(0, access("/sys/kernel/micromine", F_OK)) TH_LOG("sysfs left after rmmod");
+	snprintf(cmd, sizeof(cmd), "insmod %s %s", getenv("MM_KO"), params);
+	ASSERT_EQ(0, system(cmd));
 	ASSERT_EQ(0, mm_genl_open(&self->g));
 	ASSERT_EQ(0, mm_genl_open(&self->ev));
+	ASSERT_EQ(0, mm_genl_subscribe(&self->ev));
+}
+
+/*
+ * More shares than the queue holds, none read: the queue keeps the
+ * oldest, the others are counted as overflows, and every one of them is
+ * still announced by its event.
+ */
+TEST_F_TIMEOUT(engine, share_queue_overflow, 300)
+{
+	struct mm_job j = { .id = 1100, .nonce_count = 1 << 15 };
+	struct mm_share *want, *got, *queued;
+	size_t nwant, ngot, nqueued, i, k;
+	struct mm_stats st;
+	char why[128];
+
+	reload(_metadata, self, "share_queue_len=16");
+	random_header(j.header);
+	mmt_target_top(j.target, 0x00ffffff);
+	nwant = mmt_expected(j.header, j.target, 0, 0, j.nonce_count, 1, &want);
+	ASSERT_GT(nwant, 32U);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
+	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 250000));
+	mmt_events_poll(&self->ev, &self->e, 300);
+	EXPECT_EQ(0, self->e.overruns);
+	ngot = shares_of(&self->e, j.id, &got);
+	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
+		TH_LOG("events: %s (%zu wanted, %zu got)", why, nwant, ngot);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &st));
+	EXPECT_EQ(nwant, st.shares);
+	EXPECT_EQ(16U, st.shares_queued);
+	EXPECT_EQ(nwant - 16, st.queue_overflows);
+	TH_LOG("%llu shares found, %u kept, %llu counted as overflows",
+	       (unsigned long long)st.shares, st.shares_queued,
+	       (unsigned long long)st.queue_overflows);
+	ASSERT_EQ(0, mm_shares_get(&self->g, &queued, &nqueued));
+	ASSERT_EQ(16U, nqueued);
+	/* the sixteen announced first (by sequence number), in order */
+	for (i = 0; i < nqueued; i++) {
+		const struct mm_share *same = NULL;
+		size_t before = 0;
+
+		for (k = 0; k < ngot; k++) {
+			before += got[k].seq < queued[i].seq;
+			if (got[k].seq == queued[i].seq)
+				same = &got[k];
+		}
+		EXPECT_EQ(i, before) TH_LOG("queued share %zu (seq %llu)", i,
+					    (unsigned long long)queued[i].seq);
+		EXPECT_TRUE(same && same->nonce == queued[i].nonce &&
+			    !memcmp(same->hash, queued[i].hash, 32))
+			TH_LOG("queued share %zu is not the one announced", i);
+	}
+	free(want);
+	free(got);
+	free(queued);
+	reload(_metadata, self, "");
+}
+
+/* Last: the module goes while it mines. */
+TEST_F_TIMEOUT(engine, unload_while_mining, 300)
+{
+	start_long_job(_metadata, &self->g, 1200);
+	reload(_metadata, self, "");
 }
 
 TEST_HARNESS_MAIN

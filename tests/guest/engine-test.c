@@ -2,9 +2,10 @@
 /*
  * The mining engine of micromine.ko at work: real blocks solved as jobs,
  * every share of a range found exactly once (against the same range
- * searched in userspace), version rolling, clean job switches, pause,
- * duty cycle, CPU mask, CPU hotplug, SCHED_IDLE under load, the suspend
- * freezer, a share queue too small, unloading while mining.  Runs in the test guests as root.
+ * searched in userspace), version rolling, clean job switches, stale
+ * shares, pause, duty cycle, CPU mask, CPU hotplug, SCHED_IDLE under
+ * load, the suspend freezer, a share queue too small, unloading while
+ * mining.  Runs in the test guests as root.
  *
  * Times are checked with wide margins only: the guests are emulated.
  */
@@ -19,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -320,6 +322,71 @@ TEST_F_TIMEOUT(engine, clean_switch, 300)
 	EXPECT_EQ(0U, after.queue_overflows - before.queue_overflows);
 	EXPECT_EQ(after.stale_shares - before.stale_shares, stale);
 	TH_LOG("%zu shares read, %zu of them stale", consumed, stale);
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Two hundred clean jobs in a row, each replacing the last while the
+ * workers are in the middle of their slices: a share found for a job
+ * after it was replaced is marked stale, one found before is not (by the
+ * share's time against the replacing submission's, 1 ms of slack).
+ */
+TEST_F_TIMEOUT(engine, stale_marking, 300)
+{
+	enum { JOBS = 200, FIRST = 1300 };
+	uint64_t from[JOBS], to[JOBS], slack = 1000000;
+	struct mm_job j = { .clean = true };
+	struct mm_stats before, after;
+	size_t i, nstale = 0, late = 0, early = 0, n;
+	struct mm_share *s;
+
+	/* a share every 1024 nonces: a few in the rest of a 500 us slice */
+	mmt_target_top(j.target, 0x003fffff);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
+	for (i = 0; i <= JOBS; i++) {
+		if (i)
+			from[i - 1] = realtime_ns();
+		if (i < JOBS) {
+			j.id = FIRST + i;
+			random_header(j.header);
+			ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
+		} else {
+			ASSERT_EQ(0, mm_job_flush(&self->g));
+		}
+		if (i)
+			to[i - 1] = realtime_ns();
+		mmt_events_poll(&self->ev, &self->e, 20);
+		/* keep the share queue from overflowing */
+		ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+		free(s);
+	}
+	mmt_events_poll(&self->ev, &self->e, 300);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
+	EXPECT_EQ(0, self->e.overruns);
+	for (i = 0; i < self->e.nshares; i++) {
+		const struct mm_share *sh = &self->e.shares[i];
+		size_t k = sh->job_id - FIRST;
+
+		if (sh->job_id < FIRST || k >= JOBS)
+			continue;
+		nstale += sh->stale;
+		if (sh->stale && sh->time_ns + slack < from[k])
+			early++;
+		if (!sh->stale && sh->time_ns > to[k] + slack)
+			late++;
+	}
+	TH_LOG("%zu shares, %zu of them stale", self->e.nshares, nstale);
+	EXPECT_EQ(0U, early) TH_LOG("shares marked stale before their job was replaced");
+	EXPECT_EQ(0U, late) TH_LOG("shares not marked stale after their job was replaced");
+	EXPECT_GT(nstale, 0U) TH_LOG("no share found after its job was replaced");
+	EXPECT_EQ(after.stale_shares - before.stale_shares, nstale);
 }
 
 static bool all_idle(struct mm_genl *g)

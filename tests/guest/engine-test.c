@@ -3,15 +3,16 @@
  * The mining engine of micromine.ko at work: real blocks solved as jobs,
  * every share of a range found exactly once (against the same range
  * searched in userspace), version rolling, clean job switches, stale
- * shares, pause, duty cycle, CPU mask, CPU hotplug, SCHED_IDLE under
- * load, the suspend freezer, a share queue too small, unloading while
- * mining.  Runs in the test guests as root.
+ * shares, hash rates, pause, duty cycle, CPU mask, CPU hotplug,
+ * SCHED_IDLE under load, the suspend freezer, a share queue too small,
+ * unloading while mining.  Runs in the test guests as root.
  *
  * Times are checked with wide margins only: the guests are emulated.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -408,6 +409,55 @@ static void start_long_job(struct __test_metadata *_metadata, struct mm_genl *g,
 	random_header(j.header);
 	ASSERT_EQ(0, mm_job_submit(g, &j, NULL));
 	usleep(300000);
+}
+
+/*
+ * The rate a read of @before's and then @after's hashrate gives: the
+ * average over @dt_s decays by exp(-dt / 10 s) towards the hashes' rate.
+ */
+static double rate_after(uint64_t before_rate, uint64_t hashes, double dt_s)
+{
+	double keep = exp(-dt_s / 10);
+
+	return before_rate * keep + hashes / dt_s * (1 - keep);
+}
+
+/*
+ * The hash rates (machine and per CPU) are the hashes' rates, averaged
+ * over about ten seconds: two reads two seconds apart give the average
+ * the first read left, moved towards the rate in between.
+ */
+TEST_F_TIMEOUT(engine, hashrate, 300)
+{
+	struct mm_cpu_stats c0[256], c1[256];
+	struct mm_stats a, b;
+	uint64_t t0, t1;
+	double dt, want;
+	int n, i;
+
+	start_long_job(_metadata, &self->g, 550);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &a));
+	n = mm_cpu_stats_get(&self->g, c0, 256);
+	t0 = mmt_now_ms();
+	sleep(2);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &b));
+	ASSERT_EQ(n, mm_cpu_stats_get(&self->g, c1, 256));
+	t1 = mmt_now_ms();
+	dt = (t1 - t0) / 1000.0;
+	want = rate_after(a.hashrate, b.hashes - a.hashes, dt);
+	TH_LOG("hashrate %llu, %.0f wanted (%llu before, %.0f hashes/s in between)",
+	       (unsigned long long)b.hashrate, want, (unsigned long long)a.hashrate,
+	       (b.hashes - a.hashes) / dt);
+	EXPECT_GT(b.hashes, a.hashes);
+	EXPECT_GT(b.hashrate, want * 0.9);
+	EXPECT_LT(b.hashrate, want * 1.1);
+	for (i = 0; i < n; i++) {
+		want = rate_after(c0[i].hashrate, c1[i].hashes - c0[i].hashes, dt);
+		EXPECT_GE(c1[i].hashrate, want * 0.9) TH_LOG("cpu %u: %llu, %.0f wanted",
+			c1[i].cpu, (unsigned long long)c1[i].hashrate, want);
+		EXPECT_LE(c1[i].hashrate, want * 1.1 + 1) TH_LOG("cpu %u: %llu, %.0f wanted",
+			c1[i].cpu, (unsigned long long)c1[i].hashrate, want);
+	}
 }
 
 TEST_F_TIMEOUT(engine, pause_and_resume, 300)

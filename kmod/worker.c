@@ -190,7 +190,7 @@ static void set_backend(struct mine_worker *w, const struct mine_backend *b)
 	unsigned int i;
 	u64 rate = 0;
 
-	w->backend = b;
+	WRITE_ONCE(w->backend, b);
 	for (i = 0; i < mine_backend_count; i++)
 		if (mine_backend_infos[i].backend == b)
 			rate = mine_backend_infos[i].rate;
@@ -422,16 +422,17 @@ void mine_workers_show(struct seq_file *m)
 	struct mine_cpu_stats s;
 	int cpu;
 
-	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms\n");
+	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms backend\n");
 	for_each_possible_cpu(cpu) {
 		const struct mine_worker *w = per_cpu_ptr(&workers, cpu);
+		const struct mine_backend *b = READ_ONCE(w->backend);
 
 		mine_stats_read(cpu, &s);
-		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8llu %9llu%s\n",
+		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8llu %9llu %-7s%s\n",
 			   cpu,
 			   s.active ? "yes" : "no", s.job_id, s.hashes, s.slices,
 			   div_u64(s.last_slice_ns, NSEC_PER_USEC), READ_ONCE(w->ps_per_nonce),
-			   div_u64(s.paused_ns, NSEC_PER_MSEC),
+			   div_u64(s.paused_ns, NSEC_PER_MSEC), b ? b->name : "-",
 			   cpu_online(cpu) ? "" : " (offline)");
 	}
 	seq_printf(m, "suspend: %s\n", READ_ONCE(pm_paused) ? "paused" : "no");

@@ -2,10 +2,10 @@
 /*
  * The mining engine of micromine.ko at work: real blocks solved as jobs,
  * every share of a range found exactly once (against the same range
- * searched in userspace), version rolling, clean job switches, stale
- * shares, hash rates, pause, duty cycle, CPU mask, CPU hotplug,
- * SCHED_IDLE under load, the suspend freezer, a share queue too small,
- * unloading while mining.  Runs in the test guests as root.
+ * searched in userspace) with each backend, version rolling, clean job
+ * switches, stale shares, hash rates, pause, duty cycle, CPU mask, CPU
+ * hotplug, SCHED_IDLE under load, the suspend freezer, a share queue too
+ * small, unloading while mining.  Runs in the test guests as root.
  *
  * Times are checked with wide margins only: the guests are emulated.
  */
@@ -213,6 +213,52 @@ TEST_F_TIMEOUT(engine, real_blocks_solved, 300)
 		EXPECT_TRUE(found) TH_LOG("%s: its nonce was not reported", blocks[i].name);
 		free(got);
 	}
+}
+
+/*
+ * Whether every worker that last mined job @id did so with backend @name,
+ * and at least one did (debugfs "workers": job is the 3rd column, the
+ * backend the 9th).
+ */
+static bool workers_used(uint32_t id, const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/micromine/workers", "r");
+	char line[256], backend[32];
+	int used = 0, other = 0;
+	unsigned int job;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d %*s %u %*u %*u %*u %*u %*u %31s", &job, backend) == 2 &&
+		    job == id) {
+			if (strcmp(backend, name))
+				other++;
+			else
+				used++;
+		}
+	fclose(f);
+	return used && !other;
+}
+
+/* Each backend the CPU offers, chosen: the same shares, and it is the one used. */
+TEST_F_TIMEOUT(engine, every_backend, 300)
+{
+	struct mm_config c;
+	int i;
+
+	ASSERT_EQ(0, mm_config_get(&self->g, &c));
+	for (i = 0; i < c.nbackends; i++) {
+		struct mm_job j = { .id = 150 + i, .nonce_count = 1 << 16 };
+
+		ASSERT_EQ(0, mm_backend_set(&self->g, c.backends[i])) TH_LOG("%s", self->g.error);
+		random_header(j.header);
+		mmt_target_top(j.target, 0x00ffffff);
+		run_and_compare(_metadata, self, &j, 1, NULL);
+		EXPECT_TRUE(workers_used(j.id, c.backends[i]))
+			TH_LOG("the workers did not mine with %s", c.backends[i]);
+	}
+	ASSERT_EQ(0, mm_backend_set(&self->g, c.backend));
 }
 
 /* Hundreds of shares over every CPU: each exactly once. */

@@ -29,11 +29,11 @@ rmmod micromine
 
 # A backend that gives wrong answers: AVX2 one nonce too high (a module
 # built so by the harness on one kernel).
-if [ -n "${MM_KO_KAT_BROKEN:-}" ]; then
-	if [ -f "$MM_KO_KAT_BROKEN" ]; then
+if [ -n "${MM_KO_WRONG_BACKEND:-}" ]; then
+	if [ -f "$MM_KO_WRONG_BACKEND" ]; then
 		mark=$(dmesg | wc -l)
 		tap_check "a backend with a wrong answer: the module refuses to load" \
-			sh -c "! insmod $MM_KO_KAT_BROKEN 2>/dev/null"
+			sh -c "! insmod $MM_KO_WRONG_BACKEND 2>/dev/null"
 		why=$(dmesg | tail -n +$((mark + 1)) | grep 'micromine: backend')
 		echo "$why" | tap_diag
 		tap_check "and says which backend failed on what" grep -qE \

@@ -33,8 +33,8 @@ case $ARCH in amd64) bin=x86_64 ;; *) bin=$ARCH ;; esac
 # nonce too high (scan-wrong.h), so the guest's hash suite sees the module
 # refuse to load; the refusal does not depend on the kernel, and the host
 # tests check that the self-test catches each kind of wrong answer.
-kat_broken() {
-	local src=$CACHE/src/kat-broken
+wrong_backend() {
+	local src=$CACHE/src/wrong-backend
 
 	rm -rf "$src"
 	mkdir -p "$src"
@@ -43,17 +43,17 @@ kat_broken() {
 	sed -i -e 's/^#include "sha256d-lanes.h"$/&\n#include "scan-wrong.h"/' \
 		-e 's/^\t\.scan = scan_avx2,$/\t.scan = scan_wrong,/' "$src/kmod/sha256d-avx2.c"
 	grep -q 'scan = scan_wrong' "$src/kmod/sha256d-avx2.c" &&
-		"$HARNESS/build-module.sh" "$id" kat-broken "$src" >/dev/null 2>&1
+		"$HARNESS/build-module.sh" "$id" wrong-backend "$src" >/dev/null 2>&1
 }
-kat_ko=$CACHE/build/$id/kat-broken/micromine.ko
+wrong_ko=$CACHE/build/$id/wrong-backend/micromine.ko
 
 desc="$id: micromine.ko builds with W=1 and sparse, no warning"
 if [ -z "$build_only" ]; then
 	:	# built by an earlier --build-only
 elif out=$("$HARNESS/build-module.sh" "$id" 2>&1); then
 	printf 'TAP version 13\n1..1\nok 1 %s\n' "$desc" >"$run/build.tap"
-	rm -f "$kat_ko"
-	[ "$id" = "${REFUSE_KERNEL:-6.12}" ] && kat_broken
+	rm -f "$wrong_ko"
+	[ "$id" = "${REFUSE_KERNEL:-6.12}" ] && wrong_backend
 else
 	{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$desc"
 	  printf '%s\n' "$out" | tail -40 | sed 's/^/# /'; } >"$run/build.tap"
@@ -74,7 +74,7 @@ cat >"$run/cmd" <<-EOS
 	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
 	export MM_STRATUM_FULL=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
 	export MM_VALGRIND=$(valgrind_here)
-	export MM_KO_KAT_BROKEN=$([ "$id" = "${REFUSE_KERNEL:-6.12}" ] && echo "$kat_ko")
+	export MM_KO_WRONG_BACKEND=$([ "$id" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
 log "kernel $id: booting $RELEASE"

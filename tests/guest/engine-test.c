@@ -458,8 +458,9 @@ static void start_long_job(struct __test_metadata *_metadata, struct mm_genl *g,
 }
 
 /*
- * The rate a read of @before's and then @after's hashrate gives: the
- * average over @dt_s decays by exp(-dt / 10 s) towards the hashes' rate.
+ * What a read of a hash rate should give @dt_s after the read before it
+ * left @before_rate, with @hashes counted in between: the average moves
+ * towards their rate, the old one weighing exp(-dt / 10 s).
  */
 static double rate_after(uint64_t before_rate, uint64_t hashes, double dt_s)
 {

@@ -91,11 +91,14 @@ int mine_config_change(const struct mine_config_change *ch,
 		goto invalid;
 	}
 	if (ch->set & MINE_SET_CPUS) {
-		if (cpulist_parse(ch->cpus, &new->cpus)) {
+		int err = cpulist_parse(ch->cpus, &new->cpus);
+
+		/* -ERANGE: a CPU beyond the mask's bits, which this machine lacks */
+		if (err && err != -ERANGE) {
 			NL_SET_ERR_MSG(extack, "cpus: not a CPU list (like 0-3,6)");
 			goto invalid;
 		}
-		if (!cpumask_subset(&new->cpus, cpu_possible_mask)) {
+		if (err || !cpumask_subset(&new->cpus, cpu_possible_mask)) {
 			NL_SET_ERR_MSG(extack, "cpus: names a CPU this machine does not have");
 			goto invalid;
 		}

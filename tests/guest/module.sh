@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The module as a module: metadata, 50 loads and unloads without leftovers
-# or log noise, and no taint but out-of-tree (O) and unsigned (E).
+# or log noise, its parameters (right and wrong ones), and no taint but
+# out-of-tree (O) and unsigned (E).
 . "$MM_TOP/tests/tap.sh"
 
 ko=$MM_KO
@@ -42,6 +43,34 @@ else
 	tap_fail "no other kernel messages during the loop"
 	echo "$noise" | head -20 | tap_diag
 fi
+
+# The module parameters: what they set shows in sysfs and debugfs; a wrong
+# one keeps the module from loading, with the reason in the kernel log.
+params="enabled=0 duty_cycle=40 cpus=0 backend=generic share_queue_len=64"
+# shellcheck disable=SC2086
+if insmod "$ko" $params; then
+	got="$(cat $sysfs/enabled) $(cat $sysfs/duty_cycle) $(cat $sysfs/cpus) $(cat $sysfs/backend)"
+	got="$got, $(head -n 1 $debugfs/shares | cut -d, -f1)"
+	tap_check "parameters $params: $got" [ "$got" = "0 40 0 generic, 0 of 64 queued" ]
+	rmmod micromine
+else
+	tap_fail "parameters $params: the module loads"
+fi
+for p in duty_cycle=0 duty_cycle=101 cpus=zero cpus=0-4095 backend=nope \
+	share_queue_len=15 share_queue_len=65537; do
+	mark=$(dmesg | wc -l)
+	if insmod "$ko" "$p" 2>/dev/null; then
+		rmmod micromine
+		tap_fail "parameter $p: refused"
+		continue
+	fi
+	why=$(dmesg | tail -n +$((mark + 1)) | grep -m 1 'micromine: module parameter')
+	if [ -n "$why" ] && [ ! -e $sysfs ]; then
+		tap_ok "parameter $p: refused (${why#*micromine: })"
+	else
+		tap_fail "parameter $p: refused, the reason logged, nothing left (${why:-no reason})"
+	fi
+done
 
 taint=$(cat /proc/sys/kernel/tainted)
 # O (out-of-tree, bit 12) and E (unsigned, bit 13) only

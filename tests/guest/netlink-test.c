@@ -335,7 +335,7 @@ TEST_F(nl, config_set_rejects)
 		{ MICROMINE_A_CONFIG_DUTY_CYCLE, NULL, 50, 4, "attribute duty-cycle" },
 		{ MICROMINE_A_CONFIG_ENABLED, NULL, 2, 1, "attribute enabled" },
 		{ MICROMINE_A_CONFIG_CPUS, "x", 0, 0, "not a CPU list" },
-		{ MICROMINE_A_CONFIG_CPUS, "9999", 0, 0, "cpus" },
+		{ MICROMINE_A_CONFIG_CPUS, "9999", 0, 0, "a CPU this machine does not have" },
 		{ MICROMINE_A_CONFIG_CPUS, "", 0, 0, "cpus" },
 		{ MICROMINE_A_CONFIG_BACKEND, "nope", 0, 0, "no such backend" },
 		{ MICROMINE_A_CONFIG_BACKEND, "0123456789abcdef", 0, 0, "attribute backend" },

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The harness tests itself: a guest run must fail on a failing test, on a
-# kernel warning although every test passed, on a hang and on a crash, and
-# pass when all is well; the TAP counter must catch incomplete streams.
+# kernel warning although every test passed, on a hang, on a crash and on a
+# guest that never comes up (after booting it again), and pass when all is
+# well; the TAP counter must catch incomplete streams.
 # Runs in $CACHE/selftest, apart from the real results.
 # Usage: selftest.sh <kernel-id>
 set -u
@@ -40,6 +41,13 @@ tap_check "a kernel WARNING fails the run although every test passed" \
 tap_check "a hanging guest fails the run" [ "$(run_case hang 25 "$pass; sleep 100000")" != 0 ]
 tap_check "a crashing guest fails the run" \
 	[ "$(run_case crash 300 "$pass; echo c >/proc/sysrq-trigger")" != 0 ]
+# a guest whose CPUs never start (QEMU -S): booted once more, then judged hung
+no_boot() {
+	[ "$(MM_QEMU_ARGS=-S MM_BOOT_TIMEOUT=5 run_case no-boot 300 "$pass")" != 0 ] &&
+		[ -f "$dir/no-boot/console-no-boot.log" ] &&
+		grep -q "booted again" "$dir/no-boot/harness.tap"
+}
+tap_check "a guest that never comes up is booted again, and the run fails" no_boot
 
 # The counter itself, on streams a broken test program leaves behind.
 counts() { printf "$1" >"$dir/s.tap"; "$PYTHON" "$HARNESS/tap.py" count "$dir/s.tap" 2>/dev/null; }

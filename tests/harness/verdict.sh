@@ -32,6 +32,8 @@ verdict() {
 		*) tap_fail "$label: the guest finished (boot failed, exit $rc; see qemu.log)"
 		   tail -5 "$run/qemu.log" 2>/dev/null | tap_diag ;;
 		esac
+		[ -f "$run/console-no-boot.log" ] &&
+			echo "# $label: the first boot did not come up (console-no-boot.log); booted again"
 		if [ -f "$run/out/dmesg" ]; then
 			bad=$(dmesg_problems "$run/out/dmesg")
 		else

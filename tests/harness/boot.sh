@@ -101,6 +101,9 @@ rc=$?
 if [ $rc -eq 125 ]; then
 	# kept for the verdict, which reports it
 	mv "$run/console.log" "$run/console-no-boot.log"
+	rm -rf "$run/out"
+	mkdir -p "$run/out"
+	cp "$run/cmd" "$run/out/cmd"
 	echo "boot.sh: $id: the guest did not come up in ${MM_BOOT_TIMEOUT:-120} s: booting it again" >&2
 	boot_once
 	rc=$?

@@ -17,12 +17,12 @@ rm -rf "$dir"
 mkdir -p "$dir"
 
 # run_case <name> <timeout> <guest shell commands>; prints the summary's
-# exit status (0: the run passed)
+# exit status (0: the run passed); boot.sh's own messages go to boot.err
 run_case() {
 	local run=$dir/$1
 	mkdir -p "$run"
 	printf 'mkdir -p /run/mm/tap\n%s\n' "$3" >"$run/cmd"
-	MM_TIMEOUT=$2 "$HARNESS/boot.sh" "$id" "$run"
+	MM_TIMEOUT=$2 "$HARNESS/boot.sh" "$id" "$run" 2>"$run/boot.err"
 	verdict "$1" "$run" $? pass >"$run/harness.tap"
 	"$PYTHON" "$HARNESS/tap.py" summary "$run/harness.tap" "$run/out/tap/"*.tap >"$run/summary" 2>&1
 	echo $?
@@ -45,6 +45,7 @@ tap_check "a crashing guest fails the run" \
 no_boot() {
 	[ "$(MM_QEMU_ARGS=-S MM_BOOT_TIMEOUT=5 run_case no-boot 300 "$pass")" != 0 ] &&
 		[ -f "$dir/no-boot/console-no-boot.log" ] &&
+		grep -q "booting it again" "$dir/no-boot/boot.err" &&
 		grep -q "booted again" "$dir/no-boot/harness.tap"
 }
 tap_check "a guest that never comes up is booted again, and the run fails" no_boot

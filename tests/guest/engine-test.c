@@ -143,6 +143,27 @@ static size_t shares_of(const struct mmt_events *e, uint32_t id, struct mm_share
 }
 
 /*
+ * Wait for job @id to be used up and for its last events, then check its
+ * shares by event against @want (what userspace found in the same range);
+ * the job's shares are left in @got, for the caller to free.
+ */
+static size_t events_match(struct __test_metadata *_metadata, FIXTURE_DATA(engine) *self,
+			   uint32_t id, const struct mm_share *want, size_t nwant,
+			   struct mm_share **got)
+{
+	char why[128];
+	size_t ngot;
+
+	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, id, 250000));
+	mmt_events_poll(&self->ev, &self->e, 300);
+	EXPECT_EQ(0, self->e.overruns);
+	ngot = shares_of(&self->e, id, got);
+	EXPECT_EQ(0, mmt_match(want, nwant, *got, ngot, why, sizeof(why)))
+		TH_LOG("events: %s (%zu wanted, %zu got)", why, nwant, ngot);
+	return ngot;
+}
+
+/*
  * Run @job to its end and check that its shares, by event and by
  * share-get, are exactly those found in userspace for the same range.
  */
@@ -151,21 +172,15 @@ static void run_and_compare(struct __test_metadata *_metadata, FIXTURE_DATA(engi
 {
 	struct mm_share *want, *got, *queued;
 	struct mm_stats before, after;
-	size_t nwant, ngot, nqueued;
+	size_t nwant, nqueued;
 	char why[128];
 
 	nwant = mmt_expected(job->header, job->target, job->version_mask, job->nonce_start,
 			     job->nonce_count, rolls, &want);
 	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
 	ASSERT_EQ(0, mm_job_submit(&self->g, job, NULL)) TH_LOG("%s", self->g.error);
-	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, job->id, 250000));
-	mmt_events_poll(&self->ev, &self->e, 300);
+	events_match(_metadata, self, job->id, want, nwant, &got);
 	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
-	EXPECT_EQ(0, self->e.overruns);
-
-	ngot = shares_of(&self->e, job->id, &got);
-	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
-		TH_LOG("events: %s (%zu wanted, %zu got)", why, nwant, ngot);
 	ASSERT_EQ(0, mm_shares_get(&self->g, &queued, &nqueued));
 	EXPECT_EQ(0, mmt_match(want, nwant, queued, nqueued, why, sizeof(why)))
 		TH_LOG("share-get: %s (%zu wanted, %zu got)", why, nwant, nqueued);
@@ -585,9 +600,8 @@ TEST_F_TIMEOUT(engine, cpu_hotplug, 300)
 	struct mm_job j = { .id = 800, .nonce_count = 1 << 22 };
 	struct mm_share *want, *got;
 	struct mm_cpu_stats cpus[256];
-	size_t nwant, ngot;
-	char why[128];
 	struct nl_msg *msg;
+	size_t nwant;
 
 	if (access(online, W_OK))
 		SKIP(return, "CPU 1 cannot go offline here");
@@ -607,12 +621,7 @@ TEST_F_TIMEOUT(engine, cpu_hotplug, 300)
 	ASSERT_EQ(0, mmt_write(online, "1"));
 	EXPECT_FALSE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 0))
 		TH_LOG("the job ended before the hotplug was over");
-	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 250000));
-	mmt_events_poll(&self->ev, &self->e, 300);
-	EXPECT_EQ(0, self->e.overruns);
-	ngot = shares_of(&self->e, j.id, &got);
-	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
-		TH_LOG("%s (%zu wanted, %zu got)", why, nwant, ngot);
+	events_match(_metadata, self, j.id, want, nwant, &got);
 	free(want);
 	free(got);
 }
@@ -822,7 +831,6 @@ TEST_F_TIMEOUT(engine, share_queue_overflow, 300)
 	struct mm_share *want, *got, *queued;
 	size_t nwant, ngot, nqueued, i, k;
 	struct mm_stats st;
-	char why[128];
 
 	reload(_metadata, self, "share_queue_len=16");
 	random_header(j.header);
@@ -830,12 +838,7 @@ TEST_F_TIMEOUT(engine, share_queue_overflow, 300)
 	nwant = mmt_expected(j.header, j.target, 0, 0, j.nonce_count, 1, &want);
 	ASSERT_GT(nwant, 32U);
 	ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
-	ASSERT_TRUE(mmt_wait_exhausted(&self->ev, &self->e, j.id, 250000));
-	mmt_events_poll(&self->ev, &self->e, 300);
-	EXPECT_EQ(0, self->e.overruns);
-	ngot = shares_of(&self->e, j.id, &got);
-	EXPECT_EQ(0, mmt_match(want, nwant, got, ngot, why, sizeof(why)))
-		TH_LOG("events: %s (%zu wanted, %zu got)", why, nwant, ngot);
+	ngot = events_match(_metadata, self, j.id, want, nwant, &got);
 	ASSERT_EQ(0, mm_stats_get(&self->g, &st));
 	EXPECT_EQ(nwant, st.shares);
 	EXPECT_EQ(16U, st.shares_queued);

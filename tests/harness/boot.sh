@@ -23,9 +23,14 @@ kd=$(kernel_dir "$id")
 qemu=$(qemu_dir)
 
 [ -f "$run/cmd" ] || die "$run/cmd missing"
-rm -rf "$run/out" "$run/console.log" "$run/console-no-boot.log"
-mkdir -p "$run/out"
-cp "$run/cmd" "$run/out/cmd"
+# the guest's /run/mm, holding only the command
+fresh_out() {
+	rm -rf "$run/out"
+	mkdir -p "$run/out"
+	cp "$run/cmd" "$run/out/cmd"
+}
+rm -f "$run/console.log" "$run/console-no-boot.log"
+fresh_out
 
 # initramfs: busybox, the 9p/overlay modules and /init; rebuilt when stale
 ird=$kd/initramfs.cpio.gz
@@ -101,16 +106,14 @@ rc=$?
 if [ $rc -eq 125 ]; then
 	# kept for the verdict, which reports it
 	mv "$run/console.log" "$run/console-no-boot.log"
-	rm -rf "$run/out"
-	mkdir -p "$run/out"
-	cp "$run/cmd" "$run/out/cmd"
+	fresh_out
 	echo "boot.sh: $id: the guest did not come up in ${MM_BOOT_TIMEOUT:-120} s: booting it again" >&2
 	boot_once
 	rc=$?
 fi
 set -e
-[ $rc -eq 125 ] && exit 2
-if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+# 125: never came up, 124/137: timed out
+if [ $rc -eq 125 ] || [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	exit 2
 fi
 [ -f "$run/out/status" ] || exit 3

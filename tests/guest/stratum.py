@@ -696,6 +696,57 @@ def cpu_online():
         pool.close()
 
 
+def used_up():
+    """With a module whose jobs hold 2^22 nonces per version (a test build,
+    MM_KO_SHORT_NONCES): shares of rolled versions go to the pool, and
+    without version rolling each job the module uses up is followed at once
+    by the next extranonce2 of the same pool job."""
+    ko = os.environ.get('MM_KO_SHORT_NONCES')
+    if not ko:
+        skip('jobs used up', 'no short-nonces module on this kernel')
+        return
+    subprocess.run(['rmmod', 'micromine'])
+    pool = testpool.Pool(3349, DIFFICULTY, mainnet=False)
+    try:
+        ok(subprocess.run(['insmod', ko]).returncode == 0,
+           'a module whose jobs hold 2^22 nonces per version: loaded', ko)
+        base = int(pool.jobs[-1]['version'], 16)
+        run = Run('rolled', ['-o', url(3349), '-u', 'test.rolled'])
+
+        def rolled():
+            return {s['version'] for s in pool.accepted_shares if s['version'] != base}
+        ok(wait(lambda: len(rolled()) >= 2, 120),
+           'versions rolled: the pool accepts shares of %d versions besides the job\'s'
+           % len(rolled()), run.tail())
+        run.stop()
+        accounted(run, 'versions rolled')
+
+        pool.refuse_configure = True
+        exhausted, first = sysfs('jobs_exhausted'), len(pool.accepted_shares)
+        run = Run('used-up', ['-o', url(3349), '-u', 'test.used-up'])
+        ok(run.wait_log('no version rolling', 60), 'mining.configure refused', run.tail())
+        jid = pool.jobs[-1]['id']
+
+        def extranonces():
+            return {s['xn2'] for s in pool.accepted_shares[first:]
+                    if s['job'] == jid and s['version'] == base}
+        ok(wait(lambda: len(extranonces()) >= 4, 120),
+           'no version rolling: shares of %d extranonce2 values of one pool job, each the '
+           'module\'s job used up, the next one mined' % len(extranonces()), run.tail())
+        ok(sysfs('jobs_exhausted') - exhausted >= 3,
+           'the module says its jobs were used up (%d)' % (sysfs('jobs_exhausted') - exhausted))
+        run.stop()
+        s = accounted(run, 'jobs used up')
+        st = pool.stats()
+        ok(s.get('rejected') == 0 and not any(k.startswith('rejected.') for k in st),
+           'the pool rejected none of the shares, rolled or not', st)
+    finally:
+        pool.close()
+        subprocess.run(['rmmod', 'micromine'])
+        ok(subprocess.run(['insmod', os.environ['MM_KO']]).returncode == 0,
+           'the module as built loaded again')
+
+
 def sighup():
     """SIGHUP reloads the config file: a new node list takes effect."""
     a = testpool.Pool(3342, DIFFICULTY, mainnet=False)
@@ -749,8 +800,12 @@ def main():
     # kernel: 5.10 leaves SCHED_IDLE to the tool
     tests = [basic, module_reload, cpu_online]
     if FULL:
-        tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive, sighup,
-                  under_valgrind]
+        tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive,
+                  used_up, sighup, under_valgrind]
+    # MM_STRATUM_ONLY=name,...: those scenarios alone (for a quick look)
+    only = os.environ.get('MM_STRATUM_ONLY')
+    if only:
+        tests = [t for t in tests if t.__name__ in only.split(',')]
     for t in tests:
         t0 = time.time()
         t()

@@ -7,7 +7,8 @@
 # Environment: KERNELS (ids from kernels.conf, default all), STRATUM_FULL_KERNEL
 # (the kernel that runs every Stratum scenario, default 6.12), VALGRIND_KERNELS
 # (those whose tool suite also runs under valgrind, default "5.10 6.12"),
-# SUITES (guest suites, default all), SKIP_HOST=1, SKIP_SELFTEST=1,
+# SUITES (guest suites, default all), STRATUM_ONLY (names of the stratum
+# suite's scenarios, comma-separated), SKIP_HOST=1, SKIP_SELFTEST=1,
 # SKIP_DEMO=1 for quick local runs (CI sets none of them).
 set -u
 . "$(dirname "$0")/lib.sh"

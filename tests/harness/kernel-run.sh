@@ -29,31 +29,50 @@ fi
 # test programs for a Debian architecture: x86_64 (the host's) or arm64
 case $ARCH in amd64) bin=x86_64 ;; *) bin=$ARCH ;; esac
 
+# variant <name> <file> <sed script> <pattern> [<header>]: a test build
+# from a copy of kmod/ whose <file> the script changed (it must then hold
+# <pattern>), with <header> copied beside it; in $CACHE/build/<id>/<name>/
+variant() {
+	local src=$CACHE/src/$1
+
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/include" "$src/"
+	[ -z "${5:-}" ] || cp "$5" "$src/kmod/"
+	sed -i -e "$3" "$src/kmod/$2"
+	grep -q "$4" "$src/kmod/$2" &&
+		"$HARNESS/build-module.sh" "$id" "$1" "$src" >/dev/null 2>&1
+}
+
 # On REFUSE_KERNEL (6.12) also a module whose AVX2 backend answers one
 # nonce too high (scan-wrong.h), so the guest's hash suite sees the module
 # refuse to load; the refusal does not depend on the kernel, and the host
 # tests check that the self-test catches each kind of wrong answer.
 wrong_backend() {
-	local src=$CACHE/src/wrong-backend
-
-	rm -rf "$src"
-	mkdir -p "$src"
-	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/include" "$src/"
-	cp "$HARNESS/scan-wrong.h" "$src/kmod/"
-	sed -i -e 's/^#include "sha256d-lanes.h"$/&\n#include "scan-wrong.h"/' \
-		-e 's/^\t\.scan = scan_avx2,$/\t.scan = scan_wrong,/' "$src/kmod/sha256d-avx2.c"
-	grep -q 'scan = scan_wrong' "$src/kmod/sha256d-avx2.c" &&
-		"$HARNESS/build-module.sh" "$id" wrong-backend "$src" >/dev/null 2>&1
+	variant wrong-backend sha256d-avx2.c \
+		's/^#include "sha256d-lanes.h"$/&\n#include "scan-wrong.h"/; s/^\t\.scan = scan_avx2,$/\t.scan = scan_wrong,/' \
+		'scan = scan_wrong' "$HARNESS/scan-wrong.h"
 }
 wrong_ko=$CACHE/build/$id/wrong-backend/micromine.ko
+
+# On STRATUM_FULL_KERNEL also a module whose jobs hold 2^22 nonces per
+# version unless job-submit names more, so that the stratum suite sees
+# versions rolled and jobs used up within seconds (2^32 take an hour here).
+short_nonces() {
+	variant short-nonces netlink.c \
+		's/^\t\td\.nonce_count = (1ULL << 32) - d\.nonce_start;$/\t\td.nonce_count = min_t(u64, 1ULL << 22, (1ULL << 32) - d.nonce_start);/' \
+		'min_t(u64, 1ULL << 22'
+}
+short_ko=$CACHE/build/$id/short-nonces/micromine.ko
 
 desc="$id: micromine.ko builds with W=1 and sparse, no warning"
 if [ -z "$build_only" ]; then
 	:	# built by an earlier --build-only
 elif out=$("$HARNESS/build-module.sh" "$id" 2>&1); then
 	printf 'TAP version 13\n1..1\nok 1 %s\n' "$desc" >"$run/build.tap"
-	rm -f "$wrong_ko"
+	rm -f "$wrong_ko" "$short_ko"
 	[ "$id" = "${REFUSE_KERNEL:-6.12}" ] && wrong_backend
+	[ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && short_nonces
 else
 	{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$desc"
 	  printf '%s\n' "$out" | tail -40 | sed 's/^/# /'; } >"$run/build.tap"
@@ -73,8 +92,10 @@ cat >"$run/cmd" <<-EOS
 	export MM_BIN='$CACHE/bin/$bin'
 	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
 	export MM_STRATUM_FULL=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
+	export MM_STRATUM_ONLY='${STRATUM_ONLY:-}'
 	export MM_VALGRIND=$(valgrind_here)
 	export MM_KO_WRONG_BACKEND=$([ "$id" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
+	export MM_KO_SHORT_NONCES=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo "$short_ko")
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
 log "kernel $id: booting $RELEASE"

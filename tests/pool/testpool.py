@@ -189,7 +189,7 @@ class Session:
         p.seen.add(key)
         p.count('accepted')
         p.accepted_shares.append({'job': jid, 'nonce': nonce, 'version': version,
-                                  'hash': h[::-1].hex(), 'difficulty': d})
+                                  'xn2': xn2.hex(), 'hash': h[::-1].hex(), 'difficulty': d})
         self.answer(mid, True)
         return None
 

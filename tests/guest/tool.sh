@@ -27,6 +27,7 @@ run() {
 }
 says() { grep -q -- "$1" $out $err; }
 json() { jq -e "$1" $out >/dev/null; }
+json_file() { jq -e "$1" "$2" >/dev/null; }
 json_lines() { jq -e -s "$1" "$2" >/dev/null; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
@@ -106,6 +107,29 @@ run 0 "job submit behind it" $mm job submit --id 10 --header $genesis --target 0
 tap_check "it waits, position 1" says "job 10 waits, position 1"
 run 1 "bench refuses while a job runs" $mm bench --seconds 1
 run 0 "job flush" $mm job flush
+
+# The counters as the tool shows them, against sysfs: read between two
+# equal sysfs readings, as a worker's last slice may still be ending.
+counters="hashes shares stale_shares jobs jobs_exhausted queue_overflows"
+sysfs_counters() { (cd /sys/kernel/micromine && cat $counters | tr '\n' ' '); }
+for try in 1 2 3 4 5; do
+	before=$(sysfs_counters)
+	$mm stats --json >/tmp/stats.json 2>$err && $mm stats >$out 2>>$err &&
+		$mm stats --per-cpu --json >/tmp/stats-cpu.json 2>>$err
+	[ "$(sysfs_counters)" = "$before" ] && break
+	sleep 0.2
+done
+read -r -a values <<<"$before"
+i=0
+for c in $counters; do
+	tap_check "stats, stats --json: $c as sysfs has it (${values[$i]})" \
+		sh -c "jq -e '.$c == ${values[$i]}' /tmp/stats.json >/dev/null && grep -q '^$c  *${values[$i]}\$' $out"
+	i=$((i + 1))
+done
+tap_check "stats --per-cpu --json: the CPUs' hashes and shares add up to the machine's" \
+	json_file "([.cpus[].hashes] | add) == ${values[0]} and ([.cpus[].shares] | add) == ${values[1]}" \
+	/tmp/stats-cpu.json
+
 run 2 "job submit without --target: usage" $mm job submit --header $genesis
 run 2 "job submit with a short header: usage" $mm job submit --header 00 --target $genesis_hash
 run 1 "job submit beyond 2^32 fails" $mm job submit --header $genesis --target $genesis_hash \

@@ -548,16 +548,55 @@ TEST_F_TIMEOUT(engine, pause_and_resume, 300)
 	EXPECT_EQ(1, self->e.resumed);
 }
 
+/* CPU time of task @pid in ns, as the scheduler counts it; 0 if unknown. */
+static uint64_t cpu_time_ns(pid_t pid)
+{
+	unsigned long long ns = 0;
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+/*
+ * At a duty cycle of 25 % each worker mines about a quarter of its time,
+ * by the module's count and by the scheduler's, which sees whether the
+ * worker really leaves the CPU for the rest.
+ */
 TEST_F_TIMEOUT(engine, duty_cycle, 300)
 {
 	struct mm_cpu_stats c0[256], c1[256];
-	int n, i;
+	uint64_t run0[256], t0, wall;
+	pid_t pids[256];
+	int n, i, np;
 
 	start_long_job(_metadata, &self->g, 600);
 	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 25));
 	usleep(300000);
+	np = mm_workers_list(pids, 256);
+	ASSERT_EQ(np, online_cpus()) TH_LOG("a CPU is offline");
 	n = mm_cpu_stats_get(&self->g, c0, 256);
+	t0 = mmt_now_ms();
+	for (i = 0; i < np; i++)
+		run0[i] = cpu_time_ns(pids[i]);
 	sleep(2);
+	wall = mmt_now_ms() - t0;
+	for (i = 0; i < np; i++) {
+		double share = (cpu_time_ns(pids[i]) - run0[i]) / (wall * 1e6);
+
+		ASSERT_NE(0U, run0[i]) TH_LOG("no /proc/%d/schedstat", pids[i]);
+		TH_LOG("worker %d ran %.0f%% of the time, as the scheduler counts", pids[i],
+		       share * 100);
+		EXPECT_GT(share, 0.10);
+		EXPECT_LT(share, 0.45);
+	}
 	ASSERT_EQ(n, mm_cpu_stats_get(&self->g, c1, 256));
 	for (i = 0; i < n; i++) {
 		uint64_t mined = c1[i].mining_ns - c0[i].mining_ns;

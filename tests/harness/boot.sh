@@ -66,7 +66,8 @@ else
 	bin=$qemu/usr/bin/qemu-system-x86_64
 	# no ERMS/FSRM: TCG runs "rep stosb/movsb" a byte at a time, and 5.10
 	# zeroes memory with them (init_on_alloc): 4x slower execs without this
-	machine="-M q35 -cpu max,erms=off,fsrm=off"
+	# (MM_CPU_FLAGS: more changes, e.g. a CPU without SHA-NI and AVX2)
+	machine="-M q35 -cpu max,erms=off,fsrm=off${MM_CPU_FLAGS:+,$MM_CPU_FLAGS}"
 	append="console=ttyS0 $append"
 	shares=$(share / hostroot readonly=on)
 	boot="-bios $qemu/usr/share/qemu/qboot.rom -kernel $kd/kernel"

@@ -1,16 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # One job of the guest phase of `make check`, two of which run at a time:
-# a kernel of the matrix (kernel-run.sh), the short demo, or the harness's
-# self-test.  Each leaves its results in $CACHE/runs/ for check.sh, which
+# a kernel of the matrix (kernel-run.sh), an x86-64 kernel's module once
+# more on a plainer CPU, the short demo, or the harness's self-test.  Each leaves its results in $CACHE/runs/ for check.sh, which
 # prints them in a fixed order when all are done.
 #
-# Usage: check-job.sh <kernel-id> <suite>... | demo | selftest:<kernel-id>
+# Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | demo |
+#        selftest:<kernel-id>
 set -u
 . "$(dirname "$0")/lib.sh"
 
-job=${1:?usage: check-job.sh <kernel-id> <suite>... | demo | selftest:<kernel-id>}
+job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | demo | selftest:<kernel-id>}
 shift
+
+# wait_built <kernel-id>: for its module, built by check.sh beside the host
+# tests (a build that never comes is done by kernel-run.sh itself)
+wait_built() {
+	for _ in $(seq 1200); do
+		[ -e "$CACHE/runs/$1/built" ] && return
+		sleep 1
+	done
+}
+
 case $job in
 demo)
 	d=$CACHE/runs/demo
@@ -25,13 +36,16 @@ selftest:*)
 	mkdir -p "$d"
 	"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
 	;;
+plain-cpu:*)
+	# The kernel's module on a CPU without SHA-NI and AVX2, as older Atoms
+	# and Celerons are: generic alone is offered, passes and mines.
+	id=${job#plain-cpu:}
+	wait_built "$id"
+	RUN_AS=$id-plain-cpu MM_CPU_FLAGS=sha-ni=off,avx2=off MM_EXPECT_BACKENDS=generic \
+		exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
+	;;
 *)
-	# its module, built by check.sh beside the host tests (a build that
-	# never comes is done by kernel-run.sh itself)
-	for _ in $(seq 1200); do
-		[ -e "$CACHE/runs/$job/built" ] && break
-		sleep 1
-	done
+	wait_built "$job"
 	exec "$HARNESS/kernel-run.sh" "$job" "$@"
 	;;
 esac

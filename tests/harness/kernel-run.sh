@@ -8,6 +8,10 @@
 # Usage: kernel-run.sh [--build-only] <kernel-id> <suite>...
 #   --build-only: the build alone (check.sh builds every kernel's module
 #   while the host tests run); a later run without it boots that build.
+# With RUN_AS=<name>, the module its own run built is booted once more as
+# run <name> (in $CACHE/runs/<name>/), on the CPU MM_CPU_FLAGS describes
+# (QEMU -cpu max with these changes), expecting the backends
+# MM_EXPECT_BACKENDS (the hash suite).
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$HARNESS/verdict.sh"
@@ -18,9 +22,21 @@ id=${1:?usage: kernel-run.sh [--build-only] <kernel-id> <suite>...}
 shift
 kd=$CACHE/kernels/$id
 . "$kd/env"
-run=$CACHE/runs/$id
+name=${RUN_AS:-$id}
+run=$CACHE/runs/$name
 b=$CACHE/build/$id/micromine
-if [ -n "$build_only" ] || ! grep -q '^ok' "$run/build.tap" 2>/dev/null; then
+if [ -n "${RUN_AS:-}" ]; then
+	rm -rf "$run"
+	mkdir -p "$run"
+	if grep -q '^ok' "$CACHE/runs/$id/build.tap" 2>/dev/null && [ -f "$b/micromine.ko" ]; then
+		printf 'TAP version 13\n1..1\nok 1 %s: the module of %s, as its run built it\n' \
+			"$name" "$id" >"$run/build.tap"
+	else
+		printf 'TAP version 13\n1..1\nnot ok 1 %s: the module of %s, as its run built it\n' \
+			"$name" "$id" >"$run/build.tap"
+		exit 1
+	fi
+elif [ -n "$build_only" ] || ! grep -q '^ok' "$run/build.tap" 2>/dev/null; then
 	rm -rf "$run"
 	mkdir -p "$run"
 	build_only=${build_only:-0}
@@ -91,15 +107,16 @@ cat >"$run/cmd" <<-EOS
 	export MM_TOP='$TOP' MM_KO='$b/micromine.ko' MM_KERNEL='$id'
 	export MM_BIN='$CACHE/bin/$bin'
 	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
-	export MM_STRATUM_FULL=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
+	export MM_STRATUM_FULL=$([ "$name" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
 	export MM_STRATUM_ONLY='${STRATUM_ONLY:-}'
 	export MM_VALGRIND=$(valgrind_here)
-	export MM_KO_WRONG_BACKEND=$([ "$id" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
-	export MM_KO_SHORT_NONCES=$([ "$id" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo "$short_ko")
+	export MM_KO_WRONG_BACKEND=$([ "$name" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
+	export MM_KO_SHORT_NONCES=$([ "$name" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo "$short_ko")
+	export MM_EXPECT_BACKENDS='${MM_EXPECT_BACKENDS:-}'
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
-log "kernel $id: booting $RELEASE"
+log "kernel $name: booting $RELEASE${MM_CPU_FLAGS:+ (-cpu max,$MM_CPU_FLAGS)}"
 "$HARNESS/boot.sh" "$id" "$run"
 rc=$?
-verdict "$id" "$run" "$rc" "$@" >"$run/harness.tap"
-log "kernel $id: done"
+verdict "$name" "$run" "$rc" "$@" >"$run/harness.tap"
+log "kernel $name: done"

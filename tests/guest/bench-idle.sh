@@ -18,7 +18,7 @@ export PATH=$MM_BIN:$PATH
 rounds=${BENCH_ROUNDS:-3}
 secs=${BENCH_SECONDS:-2}
 sys=/sys/kernel/micromine
-genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
+. "$(dirname "$0")/../genesis.sh"
 nothing=$(printf '0%.0s' {1..64})
 
 insmod "$MM_KO" || { echo "bench: cannot load the module"; exit 1; }

@@ -47,7 +47,7 @@ tap_check "version is the module's" [ "$(cat $d/version)" = "$(modinfo -F versio
 
 # jobs through the tool
 submit() { "$MM_BIN/micromine" job submit "$@" >/dev/null; }
-genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
+. "$MM_TOP/tests/genesis.sh"
 
 # mine (a job nobody can solve) while four writers and four readers go at it for 5 s
 tap_check "a job runs" submit --header $genesis --target "$(printf '0%.0s' {1..64})"
@@ -72,7 +72,7 @@ tap_check "the controls hold values after the storm" sh -c \
 	"[ \$(cat $d/enabled) = 1 ] && [ \$(cat $d/duty_cycle) = 100 ] && [ \$(cat $d/cpus) = '$possible' ]"
 h1=$(cat $d/hashes)
 submit --clean --header $genesis --nonce-start 2083236800 --nonce-count 200 \
-	--target 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
+	--target $genesis_hash
 for i in $(seq 300); do [ "$(cat $d/jobs_exhausted)" -ge 1 ] && break; sleep 0.2; done
 tap_check "and it still mines: the genesis block solved after it" sh -c "[ \$(cat $d/shares) -ge 1 ] && [ \$(cat $d/hashes) -gt $h1 ]"
 rmmod micromine

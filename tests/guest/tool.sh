@@ -6,8 +6,7 @@
 . "$MM_TOP/tests/tap.sh"
 
 mm=$MM_BIN/micromine
-genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
-genesis_hash=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
+. "$MM_TOP/tests/genesis.sh"
 out=/tmp/tool.out
 err=/tmp/tool.err
 

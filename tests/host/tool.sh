@@ -4,6 +4,7 @@
 # every usage error and its message, and the module-missing error of every
 # subcommand.  (Against the real module, see tests/guest/tool.sh.)
 . "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../genesis.sh"
 
 mm=${MM_TOOL:?}
 out=$(mktemp)
@@ -125,7 +126,6 @@ t 3 "the micromine module is not loaded" run $tcp
 for cmd in status stats top events bench selftest "set enabled on" "job flush"; do
 	t 3 "the micromine module is not loaded" $cmd
 done
-genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
 t 3 "the micromine module is not loaded" job submit --header $genesis --target "$(printf 'f%.0s' {1..64})"
 
 # all of the above again in one process under valgrind (tool-session)

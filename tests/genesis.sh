@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# Bitcoin's genesis block for the shell suites (sourced): its 80-byte
+# header in hex, and its hash, which is also a target it meets exactly,
+# written as a number.  Its nonce is 2083236893.
+genesis=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
+genesis_hash=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f

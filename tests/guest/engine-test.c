@@ -590,9 +590,10 @@ TEST_F_TIMEOUT(engine, duty_cycle, 300)
 	sleep(2);
 	wall = mmt_now_ms() - t0;
 	for (i = 0; i < np; i++) {
-		double share = (cpu_time_ns(pids[i]) - run0[i]) / (wall * 1e6);
+		double share;
 
 		ASSERT_NE(0U, run0[i]) TH_LOG("no /proc/%d/schedstat", pids[i]);
+		share = (cpu_time_ns(pids[i]) - run0[i]) / (wall * 1e6);
 		TH_LOG("worker %d ran %.0f%% of the time, as the scheduler counts", pids[i],
 		       share * 100);
 		/* it also counts the worker's time between slices, a few % */

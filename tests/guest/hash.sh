@@ -5,9 +5,9 @@
 # gives a wrong answer.  (The host test program runs here too, as the
 # hash-test suite.)
 . "$MM_TOP/tests/tap.sh"
+. "$MM_TOP/tests/genesis.sh"
 
 backends=/sys/kernel/debug/micromine/backends
-. "$MM_TOP/tests/genesis.sh"
 if insmod "$MM_KO"; then
 	tap_ok "the module loads (every usable backend passed its self-test)"
 else

@@ -111,7 +111,7 @@ run 0 "job flush" $mm job flush
 # equal sysfs readings, as a worker's last slice may still be ending.
 counters="hashes shares stale_shares jobs jobs_exhausted queue_overflows"
 sysfs_counters() { (cd /sys/kernel/micromine && cat $counters | tr '\n' ' '); }
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	before=$(sysfs_counters)
 	$mm stats --json >/tmp/stats.json 2>$err && $mm stats >$out 2>>$err &&
 		$mm stats --per-cpu --json >/tmp/stats-cpu.json 2>>$err

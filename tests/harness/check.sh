@@ -126,7 +126,8 @@ done
 # while the host tests run on the other; kernel-run.sh boots these builds
 # later, each as soon as its own is done (check-job.sh waits for "built").
 # (no result of an earlier run may stand for one of this run)
-for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id" "$CACHE/runs/$id-plain-cpu"; done
+for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
+rm -rf "$CACHE/runs/"*-plain-cpu
 for id in $jobs; do
 	"$HARNESS/kernel-run.sh" --build-only "$id" >/dev/null 2>&1
 	mkdir -p "$CACHE/runs/$id" && : >"$CACHE/runs/$id/built"

@@ -7,6 +7,7 @@
  * a generation counter the workers compare after every slice.
  */
 
+#include <linux/ktime.h>
 #include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -103,7 +104,7 @@ static void drop_all(struct list_head *dropped)
 	list_splice_init(&jobs.queue, dropped);
 	jobs.queued = 0;
 	list_for_each_entry_safe(job, tmp, dropped, node)
-		WRITE_ONCE(job->dropped, true);
+		job->dropped = true;
 	RCU_INIT_POINTER(jobs.running, NULL);
 	atomic_inc(&jobs.gen);
 }
@@ -281,6 +282,31 @@ void mine_job_finish(struct mine_job *job, const struct mine_range *rest)
 		mine_workers_kick();
 	}
 	range_done(job);
+}
+
+/**
+ * mine_job_found_at() - the time of a share of @job, and whether @job had
+ *	been dropped by then
+ * @job: the share's job
+ * @stale: set to whether @job had been dropped
+ *
+ * Both are read under the lock a job is dropped under, so that they agree:
+ * a share is stale exactly when its time is after the submission or flush
+ * that dropped its job.  Read one after the other, a worker (the lowest
+ * priority there is) preempted between them could give a time well before
+ * that submission with a job already dropped.
+ *
+ * Return: the time, CLOCK_REALTIME in ns.
+ */
+u64 mine_job_found_at(const struct mine_job *job, bool *stale)
+{
+	u64 now;
+
+	spin_lock(&jobs.lock);
+	now = ktime_get_real_ns();
+	*stale = job->dropped;
+	spin_unlock(&jobs.lock);
+	return now;
 }
 
 /**

@@ -38,6 +38,7 @@ struct mine_range {
  * @lock: protects @leftovers and @exhausted
  * @exhausted: every index was searched; reported
  * @dropped: a clean job or a flush dropped it; its shares are stale
+ *	(written and read under the jobs' lock, see mine_job_found_at())
  * @nleft: ranges in @leftovers
  * @leftovers: ranges workers gave back unfinished (a CPU going offline,
  *	a pause); taken before new ones.  At most one per CPU.
@@ -91,6 +92,7 @@ void mine_job_put(struct mine_job *job);
 u32 mine_job_generation(void);
 bool mine_job_take(struct mine_job *job, u64 want, struct mine_range *range);
 void mine_job_finish(struct mine_job *job, const struct mine_range *rest);
+u64 mine_job_found_at(const struct mine_job *job, bool *stale);
 bool mine_job_current_id(u32 *id);
 unsigned int mine_job_queued(void);
 

@@ -6,7 +6,6 @@
  * keep is counted as an overflow (its event was still sent).
  */
 
-#include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -64,15 +63,15 @@ void mine_share_report(const struct mine_job *job, u32 version,
 {
 	struct mine_cpu_stats *st;
 	struct mine_share s = {
-		.time_ns = ktime_get_real_ns(),
 		.job_id = job->id,
 		.nonce = found->nonce,
 		.version = version,
 		.cpu = cpu,
-		.stale = READ_ONCE(job->dropped),
 	};
-	bool kept = false;
+	bool kept = false, stale;
 
+	s.time_ns = mine_job_found_at(job, &stale);
+	s.stale = stale;
 	memcpy(s.hash, found->hash, sizeof(s.hash));
 	spin_lock(&shares.lock);
 	s.seq = shares.next_seq++;

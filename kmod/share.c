@@ -68,10 +68,9 @@ void mine_share_report(const struct mine_job *job, u32 version,
 		.version = version,
 		.cpu = cpu,
 	};
-	bool kept = false, stale;
+	bool kept = false;
 
-	s.time_ns = mine_job_found_at(job, &stale);
-	s.stale = stale;
+	s.time_ns = mine_job_found_at(job, &s.stale);
 	memcpy(s.hash, found->hash, sizeof(s.hash));
 	spin_lock(&shares.lock);
 	s.seq = shares.next_seq++;

@@ -5,7 +5,9 @@
  * cases, inside the test guests (x86-64 and arm64, under QEMU).
  *
  * Environment: MM_ORACLE_CASES (random cases per backend, default
- * 100000), MM_SEED (random seed), MM_TOP (repository, for the vectors).
+ * 100000), MM_SEED (random seed), MM_TOP (repository, for the vectors),
+ * MM_TEST_BACKENDS (test only these backends, space-separated, and fail
+ * if the CPU cannot run one of them).
  */
 
 #include <inttypes.h>
@@ -128,9 +130,27 @@ FIXTURE_VARIANT_ADD(backend, avx512_on_avx2) { .name = "avx512-on-avx2" };
 FIXTURE_VARIANT_ADD(backend, neon) { .name = "neon" };
 FIXTURE_VARIANT_ADD(backend, arm_ce) { .name = "arm-ce" };
 
+/* Whether @name is one of the space-separated words of @list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = strstr(list, name); p; p = strstr(p + 1, name))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
 FIXTURE_SETUP(backend)
 {
+	const char *only = getenv("MM_TEST_BACKENDS");
+
 	rng_seed();
+	if (only && !*only)
+		only = NULL;
+	if (only && !listed(only, variant->name))
+		SKIP(return, "not asked for (MM_TEST_BACKENDS=%s)", only);
 	if (!strcmp(variant->name, "avx512-on-avx2")) {
 		/* the same source as "avx512", vectors split by the compiler */
 		const struct mine_backend *avx2 = mine_backend_find("avx2");
@@ -146,8 +166,11 @@ FIXTURE_SETUP(backend)
 	self->b = mine_backend_find(variant->name);
 	if (!self->b)
 		SKIP(return, "%s is not built for this architecture", variant->name);
-	if (!self->b->usable())
+	if (!self->b->usable()) {
+		ASSERT_EQ(NULL, only)
+			TH_LOG("MM_TEST_BACKENDS names %s, which this CPU cannot run", variant->name);
 		SKIP(return, "this CPU cannot run %s", variant->name);
+	}
 }
 
 FIXTURE_TEARDOWN(backend)

@@ -8,6 +8,7 @@
 #   <run-dir>/console.log
 # Environment: MM_TIMEOUT (seconds, default 900), MM_SMP (default 2),
 #   MM_MEM (MiB, default 2048), MM_QEMU_ARGS (extra QEMU arguments),
+#   MM_EMULATOR (bochs: bochs-boot.sh boots it instead),
 #   MM_BOOT_TIMEOUT (seconds until the guest's command starts, default 120;
 #   a guest that misses it is booted once more, its console kept in
 #   <run-dir>/console-no-boot.log).
@@ -18,6 +19,8 @@ set -eu
 
 id=${1:?usage: boot.sh <kernel-id> <run-dir>}
 run=${2:?usage: boot.sh <kernel-id> <run-dir>}
+# a CPU QEMU does not emulate (AVX-512): Bochs, in bochs-boot.sh
+[ "${MM_EMULATOR:-qemu}" = bochs ] && exec "$(dirname "$0")/bochs-boot.sh" "$id" "$run"
 kd=$(kernel_dir "$id")
 . "$kd/env"
 qemu=$(qemu_dir)

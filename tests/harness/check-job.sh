@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # One job of the guest phase of `make check`, two of which run at a time:
 # a kernel of the matrix (kernel-run.sh), an x86-64 kernel's module once
-# more on a plainer CPU, the short demo, or the harness's self-test.  Each
+# more on a plainer CPU and once on a CPU with AVX-512 (Bochs), the short
+# demo, or the harness's self-test.  Each
 # leaves its results in $CACHE/runs/ for check.sh, which prints them in a
 # fixed order when all are done.
 #
-# Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | demo |
-#        selftest:<kernel-id>
+# Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> |
+#        avx512:<kernel-id> | demo | selftest:<kernel-id>
 set -u
 . "$(dirname "$0")/lib.sh"
 
-job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | demo | selftest:<kernel-id>}
+job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | avx512:<kernel-id> | demo | selftest:<kernel-id>}
 shift
 
 # wait_built <kernel-id>: for its module, built by check.sh beside the host
@@ -44,6 +45,15 @@ plain-cpu:*)
 	wait_built "$id"
 	RUN_AS=$id-plain-cpu MM_CPU_FLAGS=sha-ni=off,avx2=off MM_EXPECT_BACKENDS=generic \
 		exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
+	;;
+avx512:*)
+	# The kernel's module, and the test program, on Bochs's Tiger Lake:
+	# the AVX-512 backend's own instructions, which no QEMU runs, in
+	# the kernel (self-test and mining) and in userspace (hash-test).
+	id=${job#avx512:}
+	wait_built "$id"
+	RUN_AS=$id-avx512 MM_EMULATOR=bochs MM_EXPECT_BACKENDS="generic sha-ni avx2 avx512" \
+		MM_TEST_BACKENDS=avx512 exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
 	;;
 *)
 	wait_built "$job"

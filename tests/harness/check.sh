@@ -5,7 +5,8 @@
 # "N passed, N failed"; exits non-zero if anything failed.
 #
 # Environment: KERNELS (ids from kernels.conf, default all), STRATUM_FULL_KERNEL
-# (the kernel that runs every Stratum scenario, default 6.12), VALGRIND_KERNELS
+# (the kernel that runs every Stratum scenario, default 6.12), AVX512_KERNEL
+# (the kernel whose module also runs on Bochs's AVX-512 CPU, default 6.12), VALGRIND_KERNELS
 # (those whose tool suite also runs under valgrind, default "5.10 6.12"),
 # SUITES (guest suites, default all), STRATUM_ONLY (names of the stratum
 # suite's scenarios, comma-separated), SKIP_HOST=1, SKIP_SELFTEST=1,
@@ -127,7 +128,7 @@ done
 # later, each as soon as its own is done (check-job.sh waits for "built").
 # (no result of an earlier run may stand for one of this run)
 for id in $KERNELS demo selftest; do rm -rf "${CACHE:?}/runs/$id"; done
-rm -rf "$CACHE/runs/"*-plain-cpu
+rm -rf "$CACHE/runs/"*-plain-cpu "$CACHE/runs/"*-avx512
 for id in $jobs; do
 	"$HARNESS/kernel-run.sh" --build-only "$id" >/dev/null 2>&1
 	mkdir -p "$CACHE/runs/$id" && : >"$CACHE/runs/$id/built"
@@ -147,18 +148,24 @@ if [ -z "${SKIP_HOST:-}" ]; then
 fi
 
 # The guest phase: the kernels, the first x86-64 one's hash suites again
-# on a CPU without SHA-NI and AVX2, the short demo and the harness's
-# self-test, two at a time (much of a guest's time is spent waiting).
-# Results are printed afterwards, in the matrix's order.
+# on a CPU without SHA-NI and AVX2, AVX512_KERNEL's on one with AVX-512
+# (Bochs, ~100 s), the short demo and the harness's self-test, two at a
+# time (much of a guest's time is spent waiting).  Results are printed
+# afterwards, in the matrix's order.
 x86=$(printf '%s\n' $KERNELS | grep -v arm64 | head -n 1)
-plain=
-case " $GUEST_SUITES " in *" hash "*) [ -n "$x86" ] && plain=$x86-plain-cpu ;; esac
+avx512=${AVX512_KERNEL:-6.12}
+plain= wide=
+case " $GUEST_SUITES " in *" hash "*)
+	[ -n "$x86" ] && plain=$x86-plain-cpu
+	case " $KERNELS " in *" $avx512 "*) wide=$avx512-avx512 ;; esac ;;
+esac
 [ -n "$plain" ] && jobs="$jobs plain-cpu:$x86"
 [ -z "${SKIP_SELFTEST:-}" ] && jobs="$jobs selftest:$x86"
+[ -n "$wide" ] && jobs="$jobs avx512:$avx512"
 [ -z "${SKIP_DEMO:-}" ] && jobs="$jobs demo"
 printf '%s\n' $jobs | xargs -P 2 -I{} "$HARNESS/check-job.sh" {} $GUEST_SUITES
 wait $prebuild
-for id in $KERNELS $plain; do
+for id in $KERNELS $plain $wide; do
 	kernel_emit "$id"
 done
 # the demo's result, as check-job.sh left it: its output, then its status

@@ -18,7 +18,11 @@ qemu_libs="libaio1 libbpf1 libcapstone4 libfdt1 libfuse3-3 libglib2.0-0
 guest="$qemu_libs busybox-static cpio xz-utils zstd gzip python3 python3-yaml
 	iproute2 procps util-linux valgrind openssl jq gcc-aarch64-linux-gnu
 	libc6-dev-arm64-cross linux-source-6.12 apt dpkg"
-check="$build $guest sparse python3-jsonschema clang libclang-rt-14-dev
+# Bochs: the guest with AVX-512, booted from an ISOLINUX CD (bochs-term:
+# the smallest of the display packages bochs depends on; the guest uses
+# Bochs's own VNC display, with no client)
+bochs="bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso"
+check="$build $guest $bochs sparse python3-jsonschema clang libclang-rt-14-dev
 	libfuzzer-14-dev libsimde-dev"
 bench="$build $guest linux-perf rt-tests"
 demo="$build $guest"

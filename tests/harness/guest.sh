@@ -23,6 +23,8 @@ cd "$out" || exit 1
 uname -r >"$out/release"
 # Keep emulated boots honest but quiet: everything still reaches dmesg.
 dmesg -n 1 2>/dev/null
+# (the line verdict.sh knows as DMESG_COMMAND)
+echo "micromine-harness: the command starts" >/dev/kmsg
 bash "$out/cmd" >"$out/output" 2>&1
 rc=$?
 dmesg >"$out/dmesg"
@@ -30,5 +32,11 @@ echo "$rc" >"$out/status.tmp"
 sync
 mv "$out/status.tmp" "$out/status"
 sync
+# no shared folder (Bochs): /run/mm goes back over the console
+if grep -qw mm.out=console /proc/cmdline; then
+	{ echo mm-out-begin; tar -C "$out" -cz . | base64; echo mm-out-end; } >/dev/console
+	# setting the terminal waits until the UART has sent it all
+	stty -F /dev/console onlcr
+fi
 echo o >/proc/sysrq-trigger
 sleep 10

@@ -10,8 +10,9 @@
 #   while the host tests run); a later run without it boots that build.
 # With RUN_AS=<name>, the module its own run built is booted once more as
 # run <name> (in $CACHE/runs/<name>/), on the CPU MM_CPU_FLAGS describes
-# (QEMU -cpu max with these changes), expecting the backends
-# MM_EXPECT_BACKENDS (the hash suite).
+# (QEMU -cpu max with these changes) or under MM_EMULATOR=bochs (a CPU
+# with AVX-512), expecting the backends MM_EXPECT_BACKENDS (the hash
+# suite); MM_TEST_BACKENDS limits the hash-test suite to some.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$HARNESS/verdict.sh"
@@ -113,9 +114,10 @@ cat >"$run/cmd" <<-EOS
 	export MM_KO_WRONG_BACKEND=$([ "$name" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
 	export MM_KO_SHORT_NONCES=$([ "$name" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo "$short_ko")
 	export MM_EXPECT_BACKENDS='${MM_EXPECT_BACKENDS:-}'
+	${MM_TEST_BACKENDS:+export MM_TEST_BACKENDS='$MM_TEST_BACKENDS'}
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
-log "kernel $name: booting $RELEASE${MM_CPU_FLAGS:+ (-cpu max,$MM_CPU_FLAGS)}"
+log "kernel $name: booting $RELEASE${MM_CPU_FLAGS:+ (-cpu max,$MM_CPU_FLAGS)}${MM_EMULATOR:+ ($MM_EMULATOR)}"
 "$HARNESS/boot.sh" "$id" "$run"
 rc=$?
 verdict "$name" "$run" "$rc" "$@" >"$run/harness.tap"

@@ -57,7 +57,7 @@ cp "$kd/root/boot/vmlinuz-$RELEASE" "$run/iso/vmlinuz"
 # Linux takes Bochs's XSAVE layout for broken in two ways: PKRU ahead of
 # the AVX-512 state, and compacted sizes not adding up.  Without PKU and
 # XSAVES/XSAVEC it keeps XSAVE with AVX-512 in the standard format.
-append="console=ttyS0 quiet panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
+append="console=ttyS0 quiet mitigations=off panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
 append="$append nopku clearcpuid=xsaves,xsavec mm.repo=$TOP mm.out=console"
 # A third of the boot's instructions go to self-tests and set-up the
 # module does not use (crypto self-tests, the jitter RNG, certificates,
@@ -80,7 +80,7 @@ rm -rf "$run/iso"
 # The guest's clock follows its TSC, one tick an instruction: guest time
 # passes about 20 times slower than ours here.
 cat >"$run/bochsrc" <<-EOF
-	megs: ${MM_MEM:-1024}
+	megs: ${MM_MEM:-256}
 	cpu: model=tigerlake, count=1, ips=200000000
 	romimage: file=$share/BIOS-bochs-latest
 	vgaromimage: file=$share/VGABIOS-lgpl-latest

@@ -35,16 +35,16 @@ fail='printf "TAP version 13\n1..1\nnot ok 1 deliberately failing\n" >/run/mm/ta
 warn=$("$HARNESS/build-module.sh" "$id" harness-warn "$HARNESS/selftest" Kbuild mm_harness_warn.c) ||
 	{ echo "Bail out! cannot build the warning module"; exit 1; }
 
-tap_check "a passing guest run passes" [ "$(run_case control 300 "$pass")" = 0 ]
-tap_check "a failing guest test fails the run" [ "$(run_case failing 300 "$pass; $fail")" != 0 ]
+tap_check "a passing guest run passes" [ "$(run_case control 120 "$pass")" = 0 ]
+tap_check "a failing guest test fails the run" [ "$(run_case failing 120 "$pass; $fail")" != 0 ]
 tap_check "a kernel WARNING fails the run although every test passed" \
-	[ "$(run_case warning 300 "$pass; insmod $warn/mm_harness_warn.ko")" != 0 ]
+	[ "$(run_case warning 120 "$pass; insmod $warn/mm_harness_warn.ko")" != 0 ]
 tap_check "a hanging guest fails the run" [ "$(run_case hang 25 "$pass; sleep 100000")" != 0 ]
 tap_check "a crashing guest fails the run" \
-	[ "$(run_case crash 300 "$pass; echo c >/proc/sysrq-trigger")" != 0 ]
+	[ "$(run_case crash 120 "$pass; echo c >/proc/sysrq-trigger")" != 0 ]
 # a guest whose CPUs never start (QEMU -S): booted once more, then judged hung
 no_boot() {
-	[ "$(MM_QEMU_ARGS=-S MM_BOOT_TIMEOUT=5 run_case no-boot 300 "$pass")" != 0 ] &&
+	[ "$(MM_QEMU_ARGS=-S MM_BOOT_TIMEOUT=5 run_case no-boot 120 "$pass")" != 0 ] &&
 		[ -f "$dir/no-boot/console-no-boot.log" ] &&
 		grep -q "booting it again" "$dir/no-boot/boot.err" &&
 		grep -q "booted again" "$dir/no-boot/harness.tap"

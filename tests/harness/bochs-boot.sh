@@ -61,7 +61,8 @@ append="console=ttyS0 quiet mitigations=off panic=-1 oops=panic softlockup_panic
 append="$append nopku clearcpuid=xsaves,xsavec mm.repo=$TOP mm.out=console"
 # A third of the boot's instructions go to self-tests and set-up the
 # module does not use (crypto self-tests, the jitter RNG, certificates,
-# IMA/EVM, BPF kfuncs): 20 s of Bochs's time.
+# IMA/EVM, BPF kfuncs): 20 s of Bochs's time; the speculation mitigations
+# (mitigations=off above), which cost every kernel entry, 10 s more.
 skip=crypto_kdf108_init,jent_mod_init,load_system_certificate_list,init_evm,init_ima
 skip=$skip,bpf_tcp_ca_kfunc_init,bpf_kfunc_init,trace_eval_init
 append="$append cryptomgr.notests initcall_blacklist=$skip"
@@ -77,8 +78,9 @@ xorriso -as mkisofs -quiet -o "$run/boot.iso" -b isolinux/isolinux.bin -c isolin
 	-no-emul-boot -boot-load-size 4 -boot-info-table "$run/iso" 2>/dev/null
 rm -rf "$run/iso"
 
-# The guest's clock follows its TSC, one tick an instruction: guest time
-# passes about 20 times slower than ours here.
+# The guest's clock runs on its TSC, which Bochs advances one tick an
+# instruction: a busy guest second takes about a minute here (idle time,
+# which Bochs skips, much less), so the guest's timeouts are generous.
 cat >"$run/bochsrc" <<-EOF
 	megs: ${MM_MEM:-256}
 	cpu: model=tigerlake, count=1, ips=200000000

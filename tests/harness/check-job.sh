@@ -2,10 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # One job of the guest phase of `make check`, two of which run at a time:
 # a kernel of the matrix (kernel-run.sh), an x86-64 kernel's module once
-# more on a plainer CPU and once on a CPU with AVX-512 (Bochs), the short
-# demo, or the harness's self-test.  Each
-# leaves its results in $CACHE/runs/ for check.sh, which prints them in a
-# fixed order when all are done.
+# more on a plainer CPU or on a CPU with AVX-512 (Bochs), the short demo,
+# or the harness's self-test.  Each leaves its results in $CACHE/runs/
+# for check.sh, which prints them in a fixed order when all are done.
 #
 # Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> |
 #        avx512:<kernel-id> | demo | selftest:<kernel-id>

@@ -6,7 +6,8 @@
 #
 # Environment: KERNELS (ids from kernels.conf, default all), STRATUM_FULL_KERNEL
 # (the kernel that runs every Stratum scenario, default 6.12), AVX512_KERNEL
-# (the kernel whose module also runs on Bochs's AVX-512 CPU, default 6.12), VALGRIND_KERNELS
+# (the kernel whose module also runs on Bochs's AVX-512 CPU, default 6.12;
+# "none": no such run), VALGRIND_KERNELS
 # (those whose tool suite also runs under valgrind, default "5.10 6.12"),
 # SUITES (guest suites, default all), STRATUM_ONLY (names of the stratum
 # suite's scenarios, comma-separated), SKIP_HOST=1, SKIP_SELFTEST=1,

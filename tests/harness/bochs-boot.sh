@@ -50,6 +50,7 @@ put $(grep -oE "/[^' ]+\.ko" "$run/cmd" | sort -u | while read -r ko; do
 	[ -f "$ko" ] && echo "$ko"; done)
 mkdir -p "$root$TOP"
 cp -r "$TOP/tests" "$root$TOP/"
+ln -s "$TOP/tests/harness/guest.sh" "$root/guest.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/iso/initrd.gz"
 
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$run/iso/isolinux/"
@@ -58,7 +59,7 @@ cp "$kd/root/boot/vmlinuz-$RELEASE" "$run/iso/vmlinuz"
 # the AVX-512 state, and compacted sizes not adding up.  Without PKU and
 # XSAVES/XSAVEC it keeps XSAVE with AVX-512 in the standard format.
 append="console=ttyS0 quiet mitigations=off panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
-append="$append nopku clearcpuid=xsaves,xsavec mm.repo=$TOP mm.out=console"
+append="$append nopku clearcpuid=xsaves,xsavec mm.out=console"
 # A third of the boot's instructions go to self-tests and set-up the
 # module does not use (crypto self-tests, the jitter RNG, certificates,
 # IMA/EVM, BPF kfuncs): 20 s of Bochs's time; the speculation mitigations

@@ -140,7 +140,7 @@ class Session:
                 self.set_difficulty(max(d, p.min_difficulty))
                 p.new_job(clean=False)
         elif method == 'mining.submit':
-            self.submit(mid, params)
+            return self.submit(mid, params)
         elif method == 'mining.extranonce.subscribe':
             self.answer(mid, True)
         elif mid is not None and method:
@@ -190,6 +190,12 @@ class Session:
         p.count('accepted')
         p.accepted_shares.append({'job': jid, 'nonce': nonce, 'version': version,
                                   'xn2': xn2.hex(), 'hash': h[::-1].hex(), 'difficulty': d})
+        if p.hang_up_unanswered:
+            # the answer lost with the connection: the tool cannot know
+            p.hang_up_unanswered = False
+            p.count('hung_up_unanswered')
+            self.writer.transport.abort()
+            return 'drop'
         self.answer(mid, True)
         return None
 
@@ -249,6 +255,7 @@ class Pool:
         self.reject_code = 0
         self.refuse_configure = False
         self.refuse_authorize = False
+        self.hang_up_unanswered = False
         self.honour_suggest = True
         self.last_rx = 0
         self.xn1_next = 1

@@ -1,17 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # One job of the guest phase of `make check`, two of which run at a time:
-# a kernel of the matrix (kernel-run.sh), an x86-64 kernel's module once
-# more on a plainer CPU or on a CPU with AVX-512 (Bochs), the short demo,
-# or the harness's self-test.  Each leaves its results in $CACHE/runs/
+# the host's own tests (host-tests.sh), a kernel of the matrix
+# (kernel-run.sh), an x86-64 kernel's module once more on a plainer CPU or
+# on a CPU with AVX-512 (Bochs), the short demo, or the harness's self-test.  Each leaves its results in $CACHE/runs/
 # for check.sh, which prints them in a fixed order when all are done.
 #
 # Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> |
-#        avx512:<kernel-id> | demo | selftest:<kernel-id>
+#        avx512:<kernel-id> | demo | selftest:<kernel-id> | host
 set -u
 . "$(dirname "$0")/lib.sh"
 
-job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | avx512:<kernel-id> | demo | selftest:<kernel-id>}
+job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | avx512:<kernel-id> | demo | selftest:<kernel-id> | host}
 shift
 
 # wait_built <kernel-id>: for its module, built by check.sh beside the host
@@ -24,6 +24,9 @@ wait_built() {
 }
 
 case $job in
+host)
+	exec "$HARNESS/host-tests.sh" "$CACHE/runs/host"
+	;;
 demo)
 	d=$CACHE/runs/demo
 	rm -rf "$d"

@@ -12,6 +12,19 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# tap_single <description> <command...>: a TAP stream of one result, the
+# command's exit status, with the end of its output if it failed
+tap_single() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		printf 'TAP version 13\n1..1\nok 1 %s\n' "$desc"
+	else
+		printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$desc"
+		printf '%s\n' "$out" | tail -40 | sed 's/^/# /'
+	fi
+}
+
 # Debian suites the harness may download from.  Kernels for the 5.10 row
 # come from bullseye; the QEMU with SHA-NI emulation from bookworm-backports.
 apt_sources() {

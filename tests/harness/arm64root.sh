@@ -21,7 +21,11 @@ apt_init
 arch_dir=$APTDIR/arm64-archives
 mkdir -p "$arch_dir/partial"
 log "arm64 guest root: resolving and downloading $stamp"
+# (arm64 as the native architecture: binary caches of its own, the shared
+# ones are for amd64 and read by the kernels' scripts meanwhile)
 apt_private -o APT::Architecture=arm64 -o Dir::Cache::archives="$arch_dir" \
+	-o Dir::Cache::pkgcache="$APTDIR/cache/arm64-pkgcache.bin" \
+	-o Dir::Cache::srcpkgcache="$APTDIR/cache/arm64-srcpkgcache.bin" \
 	install -d -y --no-install-recommends $pkgs >"$APTDIR/arm64.log" 2>&1 ||
 	die "arm64 package download failed, see $APTDIR/arm64.log"
 

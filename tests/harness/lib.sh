@@ -41,27 +41,26 @@ deb $k $s bullseye-security main
 EOF
 }
 
+# The private configuration.  Its binary caches are named: images like
+# Docker's turn them off (Dir::Cache::pkgcache ""), and then every apt
+# call parses all the lists again, seconds of CPU each, dozens of calls.
+APT_OPTS=(-o Dir::Etc::SourceList="$APTDIR/sources.list"
+	-o Dir::Etc::SourceParts=/dev/null
+	-o Dir::Etc::Preferences=/dev/null
+	-o Dir::Etc::PreferencesParts=/dev/null
+	-o Dir::State::Lists="$APTDIR/lists"
+	-o Dir::State::status="$APTDIR/status"
+	-o Dir::Cache="$APTDIR/cache"
+	-o Dir::Cache::pkgcache="$APTDIR/cache/pkgcache.bin"
+	-o Dir::Cache::srcpkgcache="$APTDIR/cache/srcpkgcache.bin"
+	-o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
+
 apt_private() {
-	apt-get -q -o Dir::Etc::SourceList="$APTDIR/sources.list" \
-		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts=/dev/null \
-		-o Dir::State::Lists="$APTDIR/lists" \
-		-o Dir::State::status="$APTDIR/status" \
-		-o Dir::Cache="$APTDIR/cache" \
-		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 \
-		-o APT::Sandbox::User=root -o Debug::NoLocking=1 "$@"
+	apt-get -q "${APT_OPTS[@]}" -o APT::Sandbox::User=root -o Debug::NoLocking=1 "$@"
 }
 
 apt_cache_private() {
-	apt-cache -o Dir::Etc::SourceList="$APTDIR/sources.list" \
-		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::Etc::Preferences=/dev/null \
-		-o Dir::Etc::PreferencesParts=/dev/null \
-		-o Dir::State::Lists="$APTDIR/lists" \
-		-o Dir::State::status="$APTDIR/status" \
-		-o Dir::Cache="$APTDIR/cache" \
-		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 "$@"
+	apt-cache "${APT_OPTS[@]}" "$@"
 }
 
 # Refresh the private package lists at most once a day.
@@ -80,6 +79,9 @@ apt_init() {
 			die "apt-get update (private lists) failed, see $APTDIR/update.log"
 		touch "$APTDIR/updated"
 	fi
+	# built once here, before the scripts that read it run side by side
+	[ -s "$APTDIR/cache/pkgcache.bin" ] || apt_cache_private gencaches >/dev/null 2>&1 ||
+		die "apt-cache gencaches (private lists) failed"
 }
 
 # Newest package whose name matches an extended regex (whole name).

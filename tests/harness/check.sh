@@ -98,9 +98,10 @@ printf '%s\n' $KERNELS | xargs -P 2 -I{} "$HARNESS/kernel.sh" {} >/dev/null || e
 for pid in $others; do wait "$pid" || exit 1; done
 
 # The guest phase's kernels, in an order that ends both lanes about
-# together (measured on a clean clone: 6.12 478 s, 5.10 269 s, 6.1-arm64
-# 245 s, 6.12-rt 239 s, 6.1 200 s; then the plain-CPU run 17 s, the
-# self-test 72 s, the AVX-512 run 76 s and the demo 67 s).
+# together (measured on a clean clone: the host tests 70 s, then 6.12
+# 334 s, 5.10 213 s, 6.1-arm64 178 s, 6.12-rt 170 s, 6.1 163 s; then the
+# plain-CPU run 13 s, the self-test 75 s, the AVX-512 run 48 s and the
+# demo 38 s; the lanes ended 7 s apart).
 jobs=
 for id in 6.12 5.10 6.1-arm64 6.1 6.12-rt $KERNELS; do
 	case " $KERNELS " in *" $id "*) ;; *) continue ;; esac

@@ -174,6 +174,18 @@ def pool_accepted(pool):
     return pool.stats().get('accepted', 0)
 
 
+def kept_since(run, mark):
+    """The shares the run logged as kept since @mark: (job, nonce) pairs."""
+    return [(j, int(n, 16)) for j, n in
+            re.findall(r'share kept: job (\S+), nonce ([0-9a-f]{8})', run.text()[mark:])]
+
+
+def all_accepted(run, shares):
+    """Has the run logged each of @shares ((job, nonce) pairs) as accepted?"""
+    text = run.text()
+    return all('share accepted: job %s, nonce %08x' % s in text for s in shares)
+
+
 def had_it(run):
     """Shares sent again whose first answer was lost, the pool's duplicates."""
     return run.text().count('the pool had it')
@@ -433,15 +445,16 @@ def outage():
     pool.stop_listening()
     mark = run.mark()
     ok(run.wait_log('share kept', 120, mark), 'pool away: shares found are kept', run.tail())
-    kept = run.text()[mark:].count('share kept')
+    kept = kept_since(run, mark)
     ok(os.path.exists(store) and len(json.load(open(store)).get('shares', [])) >= 1,
        'and written to the share store')
     accepted = pool_accepted(pool)
     pool.start_listening()
     ok(wait(lambda: pool.stats().get('resumed', 0) >= 1, 60),
        'reconnected: the session resumes (mining.subscribe with its id)', run.tail())
-    ok(wait(lambda: pool_accepted(pool) >= accepted + kept - had_it(run), 60),
-       'the %d kept shares are sent and accepted' % kept, run.tail())
+    ok(wait(lambda: all_accepted(run, kept) and
+            pool_accepted(pool) >= accepted + len(kept) - had_it(run), 60),
+       'the %d kept shares are sent and accepted' % len(kept), run.tail())
     # a share whose answer the hang-up lost went in twice: only those
     ok(pool.stats().get('rejected.21', 0) == 0 and
        pool.stats().get('rejected.22', 0) == had_it(run) and run.count('duplicate') == 0,
@@ -500,8 +513,10 @@ def store_restart():
     run = Run('store-2', ['-o', url(3339), '-u', 'test.store', '-s', 'share-store=' + store])
     ok(run.wait_log('from the previous run', 60), 'started again: the shares are read back',
        run.tail())
-    ok(wait(lambda: pool_accepted(pool) >= accepted + len(kept), 60),
-       'the session resumes and the pool accepts them', run.tail())
+    shares = [(k.get('job_id'), k.get('nonce', -1)) for k in kept]
+    ok(wait(lambda: all_accepted(run, shares) and
+            pool_accepted(pool) >= accepted + len(kept) - had_it(run), 60),
+       'the session resumes and the pool accepts each of them', run.tail())
     ok(pool.stats().get('resumed', 0) >= 1, 'with the session id from the file')
     run.stop()
     accounted(run, 'store, second run')

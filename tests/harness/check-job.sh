@@ -3,8 +3,9 @@
 # One job of the guest phase of `make check`, two of which run at a time:
 # the host's own tests (host-tests.sh), a kernel of the matrix
 # (kernel-run.sh), an x86-64 kernel's module once more on a plainer CPU or
-# on a CPU with AVX-512 (Bochs), the short demo, or the harness's self-test.  Each leaves its results in $CACHE/runs/
-# for check.sh, which prints them in a fixed order when all are done.
+# on a CPU with AVX-512 (Bochs), the short demo, or the harness's
+# self-test.  Each leaves its results in $CACHE/runs/ for check.sh, which
+# prints them in a fixed order when all are done.
 #
 # Usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> |
 #        avx512:<kernel-id> | demo | selftest:<kernel-id> | host
@@ -14,8 +15,8 @@ set -u
 job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | avx512:<kernel-id> | demo | selftest:<kernel-id> | host}
 shift
 
-# wait_built <kernel-id>: for its module, built by check.sh beside the host
-# tests (a build that never comes is done by kernel-run.sh itself)
+# wait_built <kernel-id>: for its module, built by check.sh beside the
+# other jobs (a build that never comes is done by kernel-run.sh itself)
 wait_built() {
 	for _ in $(seq 1200); do
 		[ -e "$CACHE/runs/$1/built" ] && return

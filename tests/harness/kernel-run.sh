@@ -7,7 +7,7 @@
 #
 # Usage: kernel-run.sh [--build-only] <kernel-id> <suite>...
 #   --build-only: the build alone (check.sh builds every kernel's module
-#   while the host tests run); a later run without it boots that build.
+#   beside its other work); a later run without it boots that build.
 # With RUN_AS=<name>, the module its own run built is booted once more as
 # run <name> (in $CACHE/runs/<name>/), on the CPU MM_CPU_FLAGS describes
 # (QEMU -cpu max with these changes) or under MM_EMULATOR=bochs (a CPU

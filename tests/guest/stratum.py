@@ -191,6 +191,16 @@ def had_it(run):
     return run.text().count('the pool had it')
 
 
+def only_lost_answers_twice(pool, runs):
+    """None of the shares @runs sent was stale, and the only ones that went
+    in twice were in flight when the pool went away (their answer lost)."""
+    twice = sum(had_it(r) for r in runs)
+    st = pool.stats()
+    ok(st.get('rejected.21', 0) == 0 and st.get('rejected.22', 0) == twice and
+       all(r.count('duplicate') == 0 for r in runs),
+       'none of them stale; twice only those whose answer was lost (%d)' % twice, st)
+
+
 def basic():
     """Mine for one pool; the pool checks each share; all counted."""
     pool = testpool.Pool(3333, DIFFICULTY)
@@ -455,11 +465,7 @@ def outage():
     ok(wait(lambda: all_accepted(run, kept) and
             pool_accepted(pool) >= accepted + len(kept) - had_it(run), 60),
        'the %d kept shares are sent and accepted' % len(kept), run.tail())
-    # a share whose answer the hang-up lost went in twice: only those
-    ok(pool.stats().get('rejected.21', 0) == 0 and
-       pool.stats().get('rejected.22', 0) == had_it(run) and run.count('duplicate') == 0,
-       'none of them stale; twice only those whose answer was lost (%d)' % had_it(run),
-       pool.stats())
+    only_lost_answers_twice(pool, [run])
 
     # the pool takes a share and hangs up before it answers: the tool cannot
     # know, sends it again, and counts the pool's "duplicate" as accepted
@@ -521,12 +527,7 @@ def store_restart():
     ok(pool.stats().get('resumed', 0) >= 1, 'with the session id from the file')
     run.stop()
     accounted(run, 'store, second run')
-    # a share in flight when the pool went away may go in twice: only such
-    twice = had_it(first) + had_it(run)
-    ok(pool.stats().get('rejected.21', 0) == 0 and
-       pool.stats().get('rejected.22', 0) == twice and run.count('duplicate') == 0,
-       'none of them stale; twice only those whose answer was lost (%d)' % twice,
-       pool.stats())
+    only_lost_answers_twice(pool, [first, run])
     pool.close()
 
 

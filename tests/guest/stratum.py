@@ -506,15 +506,21 @@ def store_restart():
     ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'share store: mining', run.tail())
     ok(run.has('not a share store') and os.path.exists(store + '.bad'),
        'a broken share store is set aside (.bad), not overwritten', run.tail())
-    pool.stop_listening()
+    # the pool takes a share and goes away before it answers
     mark = run.mark()
-    ok(run.wait_log('share kept', 120, mark), 'pool away: a share kept', run.tail())
+    pool.away_after_hang_up = True
+    pool.hang_up_unanswered = True
+    ok(run.wait_log('no answer before the connection ended', 120, mark) and
+       pool.stats().get('hung_up_unanswered', 0) == 1,
+       'pool away: a share kept, its answer lost', run.tail())
     run.stop()
     first = run
     s = accounted(run, 'store, first run')
     kept = json.load(open(store)).get('shares', []) if os.path.exists(store) else []
     ok(s.get('pending', 0) >= 1 and len(kept) == s.get('pending'),
        'stopped: the %s pending shares are in the file' % s.get('pending'), kept)
+    ok(any(k.get('sent_before') for k in kept),
+       'the one whose answer was lost is marked sent before', kept)
     accepted = pool_accepted(pool)
     pool.start_listening()
     run = Run('store-2', ['-o', url(3339), '-u', 'test.store', '-s', 'share-store=' + store])
@@ -525,6 +531,8 @@ def store_restart():
             pool_accepted(pool) >= accepted + len(kept) - had_it(run), 60),
        'the session resumes and the pool accepts each of them', run.tail())
     ok(pool.stats().get('resumed', 0) >= 1, 'with the session id from the file')
+    ok(had_it(run) >= 1,
+       'the one sent before: the pool\'s "duplicate" counts as accepted', run.tail())
     run.stop()
     accounted(run, 'store, second run')
     only_lost_answers_twice(pool, [first, run])

@@ -194,6 +194,9 @@ class Session:
             # the answer lost with the connection: the tool cannot know
             p.hang_up_unanswered = False
             p.count('hung_up_unanswered')
+            if p.away_after_hang_up:
+                p.away_after_hang_up = False
+                p._close()
             self.writer.transport.abort()
             return 'drop'
         self.answer(mid, True)
@@ -256,6 +259,7 @@ class Pool:
         self.refuse_configure = False
         self.refuse_authorize = False
         self.hang_up_unanswered = False
+        self.away_after_hang_up = False
         self.honour_suggest = True
         self.last_rx = 0
         self.xn1_next = 1
@@ -395,12 +399,13 @@ class Pool:
         self.each(lambda s: s.send({'id': None, 'method': 'client.reconnect',
                                     'params': params}))
 
+    def _close(self):
+        self.server.close()
+        for s in list(self.sessions):
+            s.writer.transport.abort()
+
     def stop_listening(self):
-        def close():
-            self.server.close()
-            for s in list(self.sessions):
-                s.writer.transport.abort()
-        self._call(close)
+        self._call(self._close)
 
     def start_listening(self):
         fut = asyncio.run_coroutine_threadsafe(self._listen(), self.loop)

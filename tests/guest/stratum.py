@@ -191,6 +191,17 @@ def had_it(run):
     return run.text().count('the pool had it')
 
 
+def lose_an_answer(pool, run, how, desc):
+    """The pool takes the next share and, instead of answering, hangs up
+    (@how 'hang up') or goes away ('go away'): the tool must keep it.
+    Returns the log's mark from before."""
+    mark = run.mark()
+    pool.lose_answer = how
+    ok(run.wait_log('no answer before the connection ended', 120, mark) and
+       pool.stats().get('answers_lost', 0) == 1, desc, run.tail())
+    return mark
+
+
 def only_lost_answers_twice(pool, runs):
     """None of the shares @runs sent was stale, and the only ones that went
     in twice were in flight when the pool went away (their answer lost)."""
@@ -470,11 +481,8 @@ def outage():
     # the pool takes a share and hangs up before it answers: the tool cannot
     # know, sends it again, and counts the pool's "duplicate" as accepted
     twice = pool.stats().get('rejected.22', 0)
-    mark = run.mark()
-    pool.hang_up_unanswered = True
-    ok(run.wait_log('no answer before the connection ended', 120, mark) and
-       pool.stats().get('hung_up_unanswered', 0) == 1,
-       'an answer lost with the connection: the share is kept', run.tail())
+    mark = lose_an_answer(pool, run, 'hang up',
+                          'an answer lost with the connection: the share is kept')
     ok(run.wait_log('the pool had it', 60, mark) and
        pool.stats().get('rejected.22', 0) == twice + 1 and run.count('duplicate') == 0,
        'sent again after the reconnect: the pool\'s "duplicate" counts as accepted',
@@ -506,13 +514,7 @@ def store_restart():
     ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'share store: mining', run.tail())
     ok(run.has('not a share store') and os.path.exists(store + '.bad'),
        'a broken share store is set aside (.bad), not overwritten', run.tail())
-    # the pool takes a share and goes away before it answers
-    mark = run.mark()
-    pool.away_after_hang_up = True
-    pool.hang_up_unanswered = True
-    ok(run.wait_log('no answer before the connection ended', 120, mark) and
-       pool.stats().get('hung_up_unanswered', 0) == 1,
-       'pool away: a share kept, its answer lost', run.tail())
+    lose_an_answer(pool, run, 'go away', 'pool away: a share kept, its answer lost')
     run.stop()
     first = run
     s = accounted(run, 'store, first run')

@@ -83,9 +83,9 @@ kernel_emit() {
 guest_can_see "$TOP"
 guest_can_see "$CACHE"
 
-# Kernels, QEMU and the kernel source parts, two downloads at a time; the
-# source parts (a local tarball, one core) while apt refreshes its lists,
-# QEMU and the arm64 userland beside the kernels (apt spends its time
+# Kernels (two at a time), QEMU and the kernel source parts: the source
+# parts (a local tarball, one core) while apt refreshes its lists, QEMU
+# and the arm64 userland beside the kernels (apt spends its time
 # unpacking, not waiting).
 "$HARNESS/ksource.sh" >/dev/null &
 ksrc=$!

@@ -190,12 +190,11 @@ class Session:
         p.count('accepted')
         p.accepted_shares.append({'job': jid, 'nonce': nonce, 'version': version,
                                   'xn2': xn2.hex(), 'hash': h[::-1].hex(), 'difficulty': d})
-        if p.hang_up_unanswered:
+        if p.lose_answer:
             # the answer lost with the connection: the tool cannot know
-            p.hang_up_unanswered = False
-            p.count('hung_up_unanswered')
-            if p.away_after_hang_up:
-                p.away_after_hang_up = False
+            away, p.lose_answer = p.lose_answer == 'go away', None
+            p.count('answers_lost')
+            if away:
                 p._close()
             self.writer.transport.abort()
             return 'drop'
@@ -258,8 +257,9 @@ class Pool:
         self.reject_code = 0
         self.refuse_configure = False
         self.refuse_authorize = False
-        self.hang_up_unanswered = False
-        self.away_after_hang_up = False
+        # the next accepted share's answer: 'hang up' or 'go away' (stop
+        # listening too) instead of it
+        self.lose_answer = None
         self.honour_suggest = True
         self.last_rx = 0
         self.xn1_next = 1

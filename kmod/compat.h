@@ -30,6 +30,25 @@ static inline void mine_attr_missing(struct netlink_ext_ack *extack, int type)
 }
 
 /*
+ * Let only CAP_NET_ADMIN join a multicast group: GENL_MCAST_CAP_NET_ADMIN
+ * from 6.6 (and 6.1.y); before, 5.10.y from 5.10.204 checks
+ * GENL_UNS_ADMIN_PERM in the group's flags, which older kernels lack
+ * (Kbuild looks for them).  Returns false where anyone may join.
+ */
+static inline bool mine_mcgrp_admin_only(struct genl_multicast_group *grp)
+{
+#if defined(GENL_MCAST_CAP_NET_ADMIN)
+	grp->flags = GENL_MCAST_CAP_NET_ADMIN;
+	return true;
+#elif defined(MINE_HAVE_MCGRP_FLAGS)
+	grp->flags = GENL_UNS_ADMIN_PERM;
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
  * Make the calling thread SCHED_IDLE.  Kernels that do not export
  * sched_setattr_nocheck() (Kbuild looks in Module.symvers; 5.10 does not)
  * let a module go no lower than nice 19: the tool then sets SCHED_IDLE

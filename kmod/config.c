@@ -51,7 +51,8 @@ int mine_config_change(const struct mine_config_change *ch,
 		       struct netlink_ext_ack *extack)
 {
 	struct mine_config *old, *new;
-	bool was_enabled;
+	bool was_enabled, enabled;
+	u64 event_seq = 0;
 
 	mutex_lock(&config_mutex);
 	old = rcu_dereference_protected(mine_config, lockdep_is_held(&config_mutex));
@@ -106,41 +107,31 @@ int mine_config_change(const struct mine_config_change *ch,
 			NL_SET_ERR_MSG(extack, "cpus: empty (disable the miner instead)");
 			goto invalid;
 		}
+		/* config-get and sysfs give it back within the spec's bound */
+		if (snprintf(NULL, 0, "%*pbl", cpumask_pr_args(&new->cpus)) >
+		    MICROMINE_CPULIST_LEN) {
+			NL_SET_ERR_MSG(extack, "cpus: longer than 1023 characters written out");
+			goto invalid;
+		}
 	}
 
 	rcu_assign_pointer(mine_config, new);
+	enabled = new->enabled;
+	if (was_enabled != enabled)
+		event_seq = mine_nl_event_seq();
 	mutex_unlock(&config_mutex);
 	if (old)
 		kfree_rcu(old, rcu);
 
-	mine_workers_kick();
-	if (was_enabled != new->enabled)
-		mine_nl_notify_enabled(new->enabled);
+	mine_workers_wake(MINE_WAKE_SETTINGS);
+	if (was_enabled != enabled)
+		mine_nl_notify_enabled(enabled, event_seq);
 	return 0;
 
 invalid:
 	mutex_unlock(&config_mutex);
 	kfree(new);
 	return -EINVAL;
-}
-
-/**
- * mine_config_may_mine() - whether a CPU's worker may mine now
- * @cpu: the CPU
- *
- * Context: any, takes no lock that sleeps.
- * Return: true if the miner is enabled and @cpu is allowed.
- */
-bool mine_config_may_mine(unsigned int cpu)
-{
-	const struct mine_config *c;
-	bool ok;
-
-	rcu_read_lock();
-	c = rcu_dereference(mine_config);
-	ok = c->enabled && cpumask_test_cpu(cpu, &c->cpus);
-	rcu_read_unlock();
-	return ok;
 }
 
 /**

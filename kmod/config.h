@@ -64,6 +64,5 @@ int mine_config_init(void);
 void mine_config_exit(void);
 int mine_config_change(const struct mine_config_change *ch,
 		       struct netlink_ext_ack *extack);
-bool mine_config_may_mine(unsigned int cpu);
 
 #endif

@@ -35,11 +35,13 @@ struct mine_range {
  * @work: the header and target, prepared, with the job's own version
  * @cursor: the next index nobody took
  * @inflight: ranges taken and not finished
- * @lock: protects @leftovers and @exhausted
+ * @lock: protects @leftovers, @nleft and @exhausted; a raw spinlock: the
+ *	workers (SCHED_IDLE) take it, and a sleeping lock's holder preempted
+ *	by a busy CPU would stall everyone else waiting for it
  * @exhausted: every index was searched; reported
  * @dropped: a clean job or a flush dropped it; its shares are stale
- *	(written and read under the jobs' lock, see mine_job_found_at())
- * @nleft: ranges in @leftovers
+ *	(written and read under the jobs' lock, see mine_job_found())
+ * @nleft: ranges in @leftovers (read without the lock as a hint)
  * @leftovers: ranges workers gave back unfinished (a CPU going offline,
  *	a pause); taken before new ones.  At most one per CPU.
  */
@@ -55,7 +57,7 @@ struct mine_job {
 	struct mine_work work;
 	atomic64_t cursor;
 	atomic_t inflight;
-	spinlock_t lock;		/* protects @leftovers, @nleft, @exhausted */
+	raw_spinlock_t lock;		/* protects @leftovers, @nleft, @exhausted */
 	bool exhausted;
 	bool dropped;
 	unsigned int nleft;
@@ -84,15 +86,16 @@ struct mine_job_desc {
 
 void mine_jobs_init(void);
 void mine_jobs_exit(void);
-int mine_job_submit(const struct mine_job_desc *d, u32 *position,
+int mine_job_submit(const struct mine_job_desc *d, u32 *position, u64 *event_seq,
 		    struct netlink_ext_ack *extack);
 void mine_job_flush(void);
-struct mine_job *mine_job_get(void);
+struct mine_job *mine_job_get(u32 *gen);
 void mine_job_put(struct mine_job *job);
 u32 mine_job_generation(void);
 bool mine_job_take(struct mine_job *job, u64 want, struct mine_range *range);
 void mine_job_finish(struct mine_job *job, const struct mine_range *rest);
-u64 mine_job_found_at(const struct mine_job *job, bool *stale);
+void mine_job_found(const struct mine_job *job,
+		    void (*record)(void *arg, u64 time_ns, bool stale, u64 event_seq), void *arg);
 bool mine_job_current_id(u32 *id);
 unsigned int mine_job_queued(void);
 

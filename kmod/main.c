@@ -19,6 +19,12 @@
 #include "version.h"
 #include "worker.h"
 
+/*
+ * What userspace reaches comes last and goes first: the netlink family
+ * after every part it would touch is up, and debugfs (optional: its
+ * failures are ignored) after that; nothing reaches a part not yet up or
+ * already gone.
+ */
 static int __init mine_init(void)
 {
 	int ret;
@@ -34,26 +40,27 @@ static int __init mine_init(void)
 	ret = mine_config_init();
 	if (ret)
 		goto err_config;
-	ret = mine_netlink_init();
-	if (ret)
-		goto err_netlink;
 	ret = mine_workers_init();
 	if (ret)
 		goto err_workers;
 	ret = mine_sysfs_init();
 	if (ret)
 		goto err_sysfs;
+	ret = mine_netlink_init();
+	if (ret)
+		goto err_netlink;
 	mine_debugfs_init();
 
 	pr_info("micromine " MICROMINE_VERSION " loaded, default backend %s\n",
 		mine_backend_best()->name);
 	return 0;
 
+err_netlink:
+	mine_sysfs_exit();
 err_sysfs:
 	mine_workers_exit();
 err_workers:
-	mine_netlink_exit();
-err_netlink:
+	mine_jobs_exit();
 	mine_config_exit();
 err_config:
 	mine_shares_exit();
@@ -63,9 +70,9 @@ err_config:
 static void __exit mine_exit(void)
 {
 	mine_debugfs_exit();
+	mine_netlink_exit();
 	mine_sysfs_exit();
 	mine_workers_exit();
-	mine_netlink_exit();
 	mine_jobs_exit();
 	mine_config_exit();
 	mine_shares_exit();

@@ -6,7 +6,9 @@
  * on 5.10 and 6.1 as well; the tests check them against the spec.
  *
  * The family exists in the initial network namespace only (the miner is
- * one machine-wide resource): other namespaces do not see it.
+ * one machine-wide resource): other namespaces do not see it.  Its
+ * operations serialize on the locks of what they touch, not on genetlink's
+ * mutex (parallel_ops): a slow one then holds up no other family.
  */
 
 #include <linux/ktime.h>
@@ -61,17 +63,36 @@ static const struct nla_policy no_attrs_policy[2] = {
 	[1] = { .type = NLA_REJECT },
 };
 
+static const struct nla_policy share_ack_policy[MICROMINE_A_SHARE_SEQ + 1] = {
+	[MICROMINE_A_SHARE_SEQ] = { .type = NLA_U64 },
+};
+
 static struct genl_family mine_family;
 
 /* events are sent only while the family is registered */
 static DECLARE_RWSEM(events_sem);
 static bool events_ready;
+static atomic64_t event_seq;
+
+/**
+ * mine_nl_event_seq() - the number of a change an event will report
+ *
+ * Context: under the lock of the change, so that numbers follow the
+ * order of the changes; events are sent after unlocking, and listeners
+ * put them back in order by it.
+ * Return: the number, one more than the last one given.
+ */
+u64 mine_nl_event_seq(void)
+{
+	return atomic64_inc_return(&event_seq);
+}
 
 static int job_submit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct mine_job_desc d = {};
 	struct sk_buff *msg;
+	u64 event_seq;
 	void *hdr;
 	u32 position;
 	int ret;
@@ -99,18 +120,25 @@ static int job_submit_doit(struct sk_buff *skb, struct genl_info *info)
 	else
 		d.nonce_count = (1ULL << 32) - d.nonce_start;
 	d.clean = nla_get_flag(a[MICROMINE_A_JOB_CLEAN]);
+	if ((u64)d.nonce_start + d.nonce_count > (1ULL << 32)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MICROMINE_A_JOB_NONCE_COUNT] ?:
+				    a[MICROMINE_A_JOB_NONCE_START],
+				    "nonce-start + nonce-count is beyond 2^32");
+		return -EINVAL;
+	}
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = mine_job_submit(&d, &position, info->extack);
+	ret = mine_job_submit(&d, &position, &event_seq, info->extack);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
 	}
 	hdr = genlmsg_put_reply(msg, info, &mine_family, 0, MICROMINE_CMD_JOB_SUBMIT);
 	if (!hdr || nla_put_u32(msg, MICROMINE_A_JOB_JOB_ID, d.id) ||
-	    nla_put_u32(msg, MICROMINE_A_JOB_POSITION, position)) {
+	    nla_put_u32(msg, MICROMINE_A_JOB_POSITION, position) ||
+	    nla_put_u64_64bit(msg, MICROMINE_A_JOB_EVENT_SEQ, event_seq, MICROMINE_A_JOB_PAD)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -133,8 +161,15 @@ static int put_config(struct sk_buff *msg)
 
 	rcu_read_lock();
 	c = rcu_dereference(mine_config);
-	/* the CPU list, printed straight into the message */
+	/*
+	 * The CPU list, printed straight into the message; no longer than
+	 * the spec's bound, which mine_config_change() keeps every list to.
+	 */
 	len = snprintf(NULL, 0, "%*pbl", cpumask_pr_args(&c->cpus)) + 1;
+	if (WARN_ON_ONCE(len > MICROMINE_CPULIST_LEN + 1)) {
+		rcu_read_unlock();
+		return -EMSGSIZE;
+	}
 	cpus = nla_reserve(msg, MICROMINE_A_CONFIG_CPUS, len);
 	if (!cpus || nla_put_u8(msg, MICROMINE_A_CONFIG_ENABLED, c->enabled) ||
 	    nla_put_u8(msg, MICROMINE_A_CONFIG_DUTY_CYCLE, c->duty_cycle) ||
@@ -149,7 +184,7 @@ static int put_config(struct sk_buff *msg)
 		return ret;
 
 	for (i = 0; i < mine_backend_count; i++)
-		if (mine_backend_infos[i].usable &&
+		if (mine_backend_offered(&mine_backend_infos[i]) &&
 		    nla_put_string(msg, MICROMINE_A_CONFIG_BACKENDS,
 				   mine_backend_infos[i].backend->name))
 			return -EMSGSIZE;
@@ -217,7 +252,7 @@ static int put_u64(struct sk_buff *msg, int attr, u64 v, int pad)
 static int stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const int pad = MICROMINE_A_STATS_PAD;
-	struct mine_cpu_stats sum;
+	struct mine_counts sum;
 	struct sk_buff *msg;
 	void *hdr;
 	u32 job_id;
@@ -259,7 +294,7 @@ nospace:
 static int put_cpu_stats(struct sk_buff *skb, struct netlink_callback *cb, int cpu)
 {
 	const int pad = MICROMINE_A_STATS_PAD;
-	struct mine_cpu_stats s;
+	struct mine_counts s;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -300,7 +335,7 @@ static int stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int put_share(struct sk_buff *skb, const struct mine_share *s)
+static int put_share(struct sk_buff *skb, const struct mine_share *s, bool event)
 {
 	const int pad = MICROMINE_A_SHARE_PAD;
 
@@ -311,30 +346,49 @@ static int put_share(struct sk_buff *skb, const struct mine_share *s)
 	    nla_put_u32(skb, MICROMINE_A_SHARE_CPU, s->cpu) ||
 	    put_u64(skb, MICROMINE_A_SHARE_TIME_NS, s->time_ns, pad) ||
 	    (s->stale && nla_put_flag(skb, MICROMINE_A_SHARE_STALE)) ||
-	    put_u64(skb, MICROMINE_A_SHARE_SEQ, s->seq, pad))
+	    put_u64(skb, MICROMINE_A_SHARE_SEQ, s->seq, pad) ||
+	    (event && put_u64(skb, MICROMINE_A_SHARE_EVENT_SEQ, s->event_seq, pad)))
 		return -EMSGSIZE;
 	return 0;
 }
 
-/* The queued shares, removed from the queue once in a message. */
+/*
+ * The queued shares, oldest first; they stay queued until share-ack.
+ * cb->args[0] and [1] hold the sequence number to go on from, in two
+ * halves (an args[] is a long: 32 bits on 32-bit machines).
+ */
 static int share_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	u64 next = (u64)(u32)cb->args[1] << 32 | (u32)cb->args[0];
 	struct mine_share s;
 	void *hdr;
 
-	while (mine_share_peek(&s)) {
+	while (mine_share_peek(next, &s)) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &mine_family, NLM_F_MULTI, MICROMINE_CMD_SHARE_GET);
 		if (!hdr)
 			break;
-		if (put_share(skb, &s)) {
+		if (put_share(skb, &s, false)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		mine_share_pop(s.seq);
+		next = s.seq + 1;
 	}
+	cb->args[0] = lower_32_bits(next);
+	cb->args[1] = upper_32_bits(next);
 	return skb->len;
+}
+
+static int share_ack_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[MICROMINE_A_SHARE_SEQ]) {
+		NL_SET_ERR_MSG(info->extack, "share-ack needs the seq of the last share read");
+		mine_attr_missing(info->extack, MICROMINE_A_SHARE_SEQ);
+		return -EINVAL;
+	}
+	mine_share_ack(nla_get_u64(info->attrs[MICROMINE_A_SHARE_SEQ]));
+	return 0;
 }
 
 static const struct genl_ops mine_ops[] = {
@@ -379,9 +433,17 @@ static const struct genl_ops mine_ops[] = {
 		.maxattr = ARRAY_SIZE(no_attrs_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = MICROMINE_CMD_SHARE_ACK,
+		.doit = share_ack_doit,
+		.policy = share_ack_policy,
+		.maxattr = ARRAY_SIZE(share_ack_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
-static const struct genl_multicast_group mine_mcgrps[] = {
+/* share-found tells what share-get does: the same privilege to listen */
+static struct genl_multicast_group mine_mcgrps[] __ro_after_init = {
 	{ .name = MICROMINE_MCGRP_EVENTS, },
 };
 
@@ -389,6 +451,7 @@ static struct genl_family mine_family __ro_after_init = {
 	.name = MICROMINE_FAMILY_NAME,
 	.version = MICROMINE_FAMILY_VERSION,
 	.module = THIS_MODULE,
+	.parallel_ops = true,
 	.ops = mine_ops,
 	.n_ops = ARRAY_SIZE(mine_ops),
 	.mcgrps = mine_mcgrps,
@@ -425,17 +488,43 @@ out:
 
 static int fill_share(struct sk_buff *skb, const void *arg)
 {
-	return put_share(skb, arg);
+	return put_share(skb, arg, true);
 }
+
+/**
+ * struct job_event - what a job event tells
+ * @id: the job's id
+ * @seq: see mine_nl_event_seq()
+ */
+struct job_event {
+	u32 id;
+	u64 seq;
+};
 
 static int fill_job(struct sk_buff *skb, const void *arg)
 {
-	return nla_put_u32(skb, MICROMINE_A_JOB_JOB_ID, *(const u32 *)arg);
+	const struct job_event *e = arg;
+
+	return nla_put_u32(skb, MICROMINE_A_JOB_JOB_ID, e->id) ||
+	       put_u64(skb, MICROMINE_A_JOB_EVENT_SEQ, e->seq, MICROMINE_A_JOB_PAD);
 }
+
+/**
+ * struct enabled_event - what a paused or resumed event tells
+ * @enabled: mining may go on
+ * @seq: see mine_nl_event_seq()
+ */
+struct enabled_event {
+	bool enabled;
+	u64 seq;
+};
 
 static int fill_enabled(struct sk_buff *skb, const void *arg)
 {
-	return nla_put_u8(skb, MICROMINE_A_CONFIG_ENABLED, *(const bool *)arg);
+	const struct enabled_event *e = arg;
+
+	return nla_put_u8(skb, MICROMINE_A_CONFIG_ENABLED, e->enabled) ||
+	       put_u64(skb, MICROMINE_A_CONFIG_EVENT_SEQ, e->seq, MICROMINE_A_CONFIG_PAD);
 }
 
 /**
@@ -445,7 +534,7 @@ static int fill_enabled(struct sk_buff *skb, const void *arg)
 void mine_nl_notify_share(const struct mine_share *s)
 {
 	size_t size = 4 * nla_total_size(sizeof(u32)) + nla_total_size(MICROMINE_HASH_SIZE) +
-		      2 * nla_total_size_64bit(sizeof(u64)) + nla_total_size(0);
+		      3 * nla_total_size_64bit(sizeof(u64)) + nla_total_size(0);
 
 	notify(MICROMINE_CMD_SHARE_FOUND, size, fill_share, s);
 }
@@ -454,20 +543,28 @@ void mine_nl_notify_share(const struct mine_share *s)
  * mine_nl_notify_job() - announce that a job started or was exhausted
  * @cmd: MICROMINE_CMD_JOB_STARTED or MICROMINE_CMD_JOB_EXHAUSTED
  * @id: the job's id
+ * @seq: the event's number, from mine_nl_event_seq()
  */
-void mine_nl_notify_job(u8 cmd, u32 id)
+void mine_nl_notify_job(u8 cmd, u32 id, u64 seq)
 {
-	notify(cmd, nla_total_size(sizeof(u32)), fill_job, &id);
+	struct job_event e = { .id = id, .seq = seq };
+
+	notify(cmd, nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64)),
+	       fill_job, &e);
 }
 
 /**
  * mine_nl_notify_enabled() - announce that the miner was paused or resumed
  * @enabled: true if it was resumed
+ * @seq: the event's number, from mine_nl_event_seq()
  */
-void mine_nl_notify_enabled(bool enabled)
+void mine_nl_notify_enabled(bool enabled, u64 seq)
 {
+	struct enabled_event e = { .enabled = enabled, .seq = seq };
+
 	notify(enabled ? MICROMINE_CMD_RESUMED : MICROMINE_CMD_PAUSED,
-	       nla_total_size(sizeof(u8)), fill_enabled, &enabled);
+	       nla_total_size(sizeof(u8)) + nla_total_size_64bit(sizeof(u64)),
+	       fill_enabled, &e);
 }
 
 int __init mine_netlink_init(void)
@@ -475,6 +572,8 @@ int __init mine_netlink_init(void)
 	int ret;
 
 	mine_genl_strict(&mine_family, MICROMINE_CMD_JOB_SUBMIT);
+	if (!mine_mcgrp_admin_only(&mine_mcgrps[0]))
+		pr_notice("micromine: this kernel lets anyone listen to the events (shares included): it cannot restrict a multicast group\n");
 	ret = genl_register_family(&mine_family);
 	if (ret)
 		return ret;

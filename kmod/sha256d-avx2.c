@@ -13,6 +13,6 @@ const struct mine_backend mine_backend_avx2 = {
 	.name = "avx2",
 	.lanes = LANES,
 	.simd = true,
-	.usable = mine_cpu_avx2,
+	.section = 32,
 	.scan = scan_avx2,
 };

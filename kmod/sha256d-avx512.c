@@ -14,6 +14,6 @@ const struct mine_backend mine_backend_avx512 = {
 	.name = "avx512",
 	.lanes = LANES,
 	.simd = true,
-	.usable = mine_cpu_avx512,
+	.section = 64,
 	.scan = scan_avx512,
 };

@@ -168,6 +168,6 @@ const struct mine_backend mine_backend_arm_ce = {
 	.name = "arm-ce",
 	.lanes = 2,
 	.simd = true,
-	.usable = mine_cpu_arm_ce,
+	.section = 8,
 	.scan = scan_arm_ce,
 };

@@ -8,15 +8,9 @@
 #define SCAN scan_generic
 #include "sha256d-lanes.h"
 
-static bool generic_usable(void)
-{
-	return true;
-}
-
 const struct mine_backend mine_backend_generic = {
 	.name = "generic",
 	.lanes = LANES,
 	.simd = false,
-	.usable = generic_usable,
 	.scan = scan_generic,
 };

@@ -3,7 +3,7 @@
 
 #include "sha256d.h"
 
-const struct mine_backend *const mine_backends[] = {
-	&mine_backend_generic,
-	NULL,
+const struct mine_backend_entry mine_backends[] = {
+	{ &mine_backend_generic, mine_cpu_any },
+	{ NULL, NULL },
 };

@@ -212,15 +212,10 @@ static u32 scan_sha_ni(const struct mine_work *work, u32 first, u32 count,
 	return count;
 }
 
-static bool sha_ni_usable(void)
-{
-	return mine_cpu_sha_ni();
-}
-
 const struct mine_backend mine_backend_sha_ni = {
 	.name = "sha-ni",
 	.lanes = 2,
 	.simd = true,
-	.usable = sha_ni_usable,
+	.section = 32,
 	.scan = scan_sha_ni,
 };

@@ -306,7 +306,7 @@ u32 mine_version_roll(u32 version, u32 mask, u32 index)
 }
 
 /**
- * mine_scan() - search nonces for hashes at or below the target
+ * mine_scan_timed() - search nonces for hashes at or below the target
  * @work: prepared work
  * @backend: the implementation to use
  * @first: first nonce
@@ -314,20 +314,23 @@ u32 mine_version_roll(u32 version, u32 mask, u32 index)
  * @found: results, verified with the textbook SHA-256d
  * @max_found: room in @found
  * @nfound: number of results stored
+ * @section_ns: if not NULL, set to the longest vector section, in ns (0 if
+ *	none ran)
  *
  * Every nonce that meets the target is returned: if @found fills up the
  * search stops there, and the return value says where to resume.  In the
- * kernel a vector backend runs with preemption disabled for the whole of
- * @count, so callers keep it small; where vector registers cannot be used
- * the generic backend searches instead.
+ * kernel a vector backend runs with preemption disabled, in sections of
+ * at most its @section nonces; where vector registers cannot be used the
+ * generic backend searches instead.
  *
  * Return: the number of nonces searched from @first on.
  */
-u32 mine_scan(const struct mine_work *work, const struct mine_backend *backend,
-	      u32 first, u32 count, struct mine_found *found, u32 max_found,
-	      u32 *nfound)
+u32 mine_scan_timed(const struct mine_work *work, const struct mine_backend *backend,
+		    u32 first, u32 count, struct mine_found *found, u32 max_found,
+		    u32 *nfound, u64 *section_ns)
 {
-	u32 cand[16], done = 0, nf = 0, nc, i, tried, room;
+	u32 cand[16], done = 0, nf = 0, nc, i, tried, room, n;
+	u64 t0, longest = 0;
 
 	if (backend->simd && !mine_simd_usable())
 		backend = &mine_backend_generic;
@@ -335,12 +338,19 @@ u32 mine_scan(const struct mine_work *work, const struct mine_backend *backend,
 		room = max_found - nf;
 		if (room > 16)
 			room = 16;
+		n = count - done;
 		if (backend->simd) {
+			if (n > backend->section)
+				n = backend->section;
 			mine_simd_begin();
-			tried = backend->scan(work, first + done, count - done, cand, room, &nc);
+			t0 = section_ns ? mine_clock_ns() : 0;
+			tried = backend->scan(work, first + done, n, cand, room, &nc);
+			t0 = section_ns ? mine_clock_ns() - t0 : 0;
 			mine_simd_end();
+			if (t0 > longest)
+				longest = t0;
 		} else {
-			tried = backend->scan(work, first + done, count - done, cand, room, &nc);
+			tried = backend->scan(work, first + done, n, cand, room, &nc);
 		}
 		for (i = 0; i < nc; i++) {
 			struct mine_found *f = &found[nf];
@@ -356,6 +366,8 @@ u32 mine_scan(const struct mine_work *work, const struct mine_backend *backend,
 			break;
 	}
 	*nfound = nf;
+	if (section_ns)
+		*section_ns = longest;
 	return done;
 }
 
@@ -369,8 +381,34 @@ const struct mine_backend *mine_backend_find(const char *name)
 {
 	int i;
 
-	for (i = 0; mine_backends[i]; i++)
-		if (!strcmp(mine_backends[i]->name, name))
-			return mine_backends[i];
+	for (i = 0; mine_backends[i].backend; i++)
+		if (!strcmp(mine_backends[i].backend->name, name))
+			return mine_backends[i].backend;
 	return NULL;
+}
+
+/**
+ * mine_cpu_any() - for backends every CPU runs (the generic one)
+ *
+ * Return: true.
+ */
+bool mine_cpu_any(void)
+{
+	return true;
+}
+
+/**
+ * mine_backend_usable() - whether this CPU can run a backend
+ * @backend: one of mine_backends[]
+ *
+ * Return: true if it can.
+ */
+bool mine_backend_usable(const struct mine_backend *backend)
+{
+	int i;
+
+	for (i = 0; mine_backends[i].backend; i++)
+		if (mine_backends[i].backend == backend)
+			return mine_backends[i].usable();
+	return false;
 }

@@ -70,7 +70,9 @@ struct mine_found {
  * @lanes: nonces it hashes at once
  * @simd: uses vector registers: the kernel must wrap calls to @scan in
  *	kernel_fpu_begin()/kernel_neon_begin() and keep them short
- * @usable: whether this CPU can run it
+ * @section: for @simd, the most nonces mine_scan() hashes in one vector
+ *	section (preemption, and on x86 softirqs, off): about 10 us of work
+ *	on the slowest CPU the backend runs on (Documentation/performance.rst)
  * @scan: hash the nonces @first .. @first + @count - 1 and store in @cand
  *	those whose hash may meet the target (its most significant 32 bits at
  *	or below the target's), at most @max_cand (at least 1), their number
@@ -85,7 +87,7 @@ struct mine_backend {
 	const char *name;
 	unsigned int lanes;
 	bool simd;
-	bool (*usable)(void);
+	u32 section;
 	u32 (*scan)(const struct mine_work *work, u32 first, u32 count,
 		    u32 *cand, u32 max_cand, u32 *ncand);
 };
@@ -103,9 +105,17 @@ bool mine_hash_meets(const u8 hash[MINE_HASH_SIZE], const u32 target[8]);
 u32 mine_version_roll(u32 version, u32 mask, u32 index);
 u64 mine_version_rolls(u32 mask);
 
-u32 mine_scan(const struct mine_work *work, const struct mine_backend *backend,
-	      u32 first, u32 count, struct mine_found *found, u32 max_found,
-	      u32 *nfound);
+u32 mine_scan_timed(const struct mine_work *work, const struct mine_backend *backend,
+		    u32 first, u32 count, struct mine_found *found, u32 max_found,
+		    u32 *nfound, u64 *section_ns);
+
+/* mine_scan_timed() without the timing */
+static inline u32 mine_scan(const struct mine_work *work, const struct mine_backend *backend,
+			    u32 first, u32 count, struct mine_found *found, u32 max_found,
+			    u32 *nfound)
+{
+	return mine_scan_timed(work, backend, first, count, found, max_found, nfound, NULL);
+}
 
 /**
  * mine_take_candidates() - store a batch's candidates, for a backend's scan
@@ -139,13 +149,28 @@ static inline bool mine_take_candidates(const u32 *hit, unsigned int lanes, u32 
 	return true;
 }
 
-extern const struct mine_backend *const mine_backends[];
-const struct mine_backend *mine_backend_find(const char *name);
+/**
+ * struct mine_backend_entry - a backend in its architecture's list
+ * @backend: the backend
+ * @usable: whether this CPU can run it.  Here, not in struct mine_backend:
+ *	the lists (sha256d-<arch>.c) are built without the vector flags the
+ *	backends' own files have, and this runs outside a vector section.
+ */
+struct mine_backend_entry {
+	const struct mine_backend *backend;
+	bool (*usable)(void);
+};
 
 /*
  * The backends.  Which exist depends on the architecture; mine_backends[]
- * (sha256d-<arch>.c) lists them in order of preference, NULL-terminated.
+ * (sha256d-<arch>.c) lists them in order of preference, ending with an
+ * entry without backend.
  */
+extern const struct mine_backend_entry mine_backends[];
+const struct mine_backend *mine_backend_find(const char *name);
+bool mine_backend_usable(const struct mine_backend *backend);
+bool mine_cpu_any(void);
+
 extern const struct mine_backend mine_backend_generic;
 extern const struct mine_backend mine_backend_sha_ni;
 extern const struct mine_backend mine_backend_avx2;

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Shares: every nonce a worker finds is announced at once (netlink
- * multicast) and kept in a bounded queue until userspace reads it with
- * share-get.  Nothing disappears uncounted: a share the full queue cannot
+ * multicast) and kept in a bounded queue until userspace has it: it reads
+ * shares with share-get and then acknowledges them by sequence number
+ * (share-ack), so that a reader that dies or truncates a reply loses
+ * nothing.  Nothing disappears uncounted: a share the full queue cannot
  * keep is counted as an overflow (its event was still sent).
+ *
+ * The queue's lock is a raw spinlock held for a copy of one share at most:
+ * the workers (SCHED_IDLE) take it, see job.c.  A share is queued under
+ * the jobs' lock too (taken first), so that its place in the queue follows
+ * the number of its event.
  */
 
 #include <linux/moduleparam.h>
@@ -20,7 +27,7 @@ module_param(share_queue_len, uint, 0444);
 MODULE_PARM_DESC(share_queue_len, "Shares kept until read, 16-65536 (default: 1024)");
 
 static struct {
-	spinlock_t lock;	/* protects all below */
+	raw_spinlock_t lock;	/* protects all below */
 	struct mine_share *ring;
 	unsigned int cap;
 	unsigned int head;	/* oldest */
@@ -34,7 +41,7 @@ int mine_shares_init(void)
 		pr_err("micromine: module parameter: share_queue_len must be 16 to 65536\n");
 		return -EINVAL;
 	}
-	spin_lock_init(&shares.lock);
+	raw_spin_lock_init(&shares.lock);
 	shares.cap = share_queue_len;
 	shares.ring = kvcalloc(shares.cap, sizeof(*shares.ring), GFP_KERNEL);
 	return shares.ring ? 0 : -ENOMEM;
@@ -42,11 +49,39 @@ int mine_shares_init(void)
 
 void mine_shares_exit(void)
 {
-	/* the workers are stopped: what is still queued goes with the module */
+	/* the workers and netlink are gone: what is queued goes with the module */
 	if (shares.count)
 		pr_warn("micromine: unloaded with %u found share%s never read by userspace\n",
 			shares.count, shares.count == 1 ? "" : "s");
 	kvfree(shares.ring);
+}
+
+/**
+ * struct report - a share being reported, for queue()
+ * @s: the share
+ * @kept: whether the queue had room for it
+ */
+struct report {
+	struct mine_share s;
+	bool kept;
+};
+
+/* Under the jobs' lock (mine_job_found()): number the share and queue it. */
+static void queue(void *arg, u64 time_ns, bool stale, u64 event_seq)
+{
+	struct report *r = arg;
+
+	r->s.time_ns = time_ns;
+	r->s.stale = stale;
+	r->s.event_seq = event_seq;
+	raw_spin_lock(&shares.lock);
+	r->s.seq = shares.next_seq++;
+	if (shares.count < shares.cap) {
+		shares.ring[(shares.head + shares.count) % shares.cap] = r->s;
+		WRITE_ONCE(shares.count, shares.count + 1);
+		r->kept = true;
+	}
+	raw_spin_unlock(&shares.lock);
 }
 
 /**
@@ -62,66 +97,82 @@ void mine_share_report(const struct mine_job *job, u32 version,
 		       const struct mine_found *found, unsigned int cpu)
 {
 	struct mine_cpu_stats *st;
-	struct mine_share s = {
-		.job_id = job->id,
-		.nonce = found->nonce,
-		.version = version,
-		.cpu = cpu,
+	struct report r = {
+		.s = {
+			.job_id = job->id,
+			.nonce = found->nonce,
+			.version = version,
+			.cpu = cpu,
+		},
 	};
-	bool kept = false;
 
-	s.time_ns = mine_job_found_at(job, &s.stale);
-	memcpy(s.hash, found->hash, sizeof(s.hash));
-	spin_lock(&shares.lock);
-	s.seq = shares.next_seq++;
-	if (shares.count < shares.cap) {
-		shares.ring[(shares.head + shares.count) % shares.cap] = s;
-		shares.count++;
-		kept = true;
-	}
-	spin_unlock(&shares.lock);
-
-	if (!kept)
+	memcpy(r.s.hash, found->hash, sizeof(r.s.hash));
+	mine_job_found(job, queue, &r);
+	if (!r.kept)
 		atomic64_inc(&mine_stats.queue_overflows);
-	if (s.stale)
+	if (r.s.stale)
 		atomic64_inc(&mine_stats.stale_shares);
-	st = per_cpu_ptr(&mine_cpu_stats, cpu);
-	u64_stats_update_begin(&st->syncp);
-	st->shares++;
-	u64_stats_update_end(&st->syncp);
-	mine_nl_notify_share(&s);
+	st = mine_stats_write_begin();
+	u64_stats_inc(&st->shares);
+	mine_stats_write_end(st);
+	mine_nl_notify_share(&r.s);
+}
+
+/* Index in the ring of the oldest share numbered @seq or later, or count. */
+static unsigned int find(u64 seq)
+{
+	unsigned int lo = 0, hi = shares.count;
+
+	/* numbered in the order they were queued; overflows leave gaps */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (shares.ring[(shares.head + mid) % shares.cap].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /**
- * mine_share_peek() - the oldest queued share
+ * mine_share_peek() - the oldest queued share numbered @seq or later
+ * @seq: a sequence number
  * @share: set to a copy of it
  *
- * Return: false if the queue is empty.
+ * Return: false if there is none.
  */
-bool mine_share_peek(struct mine_share *share)
+bool mine_share_peek(u64 seq, struct mine_share *share)
 {
+	unsigned int i;
 	bool any;
 
-	spin_lock(&shares.lock);
-	any = shares.count != 0;
+	raw_spin_lock(&shares.lock);
+	i = find(seq);
+	any = i < shares.count;
 	if (any)
-		*share = shares.ring[shares.head];
-	spin_unlock(&shares.lock);
+		*share = shares.ring[(shares.head + i) % shares.cap];
+	raw_spin_unlock(&shares.lock);
 	return any;
 }
 
 /**
- * mine_share_pop() - remove the oldest queued share, if it is still @seq
- * @seq: the sequence number mine_share_peek() gave
+ * mine_share_ack() - userspace has every share numbered up to @seq: they
+ *	leave the queue
+ * @seq: a sequence number
+ *
+ * Return: how many left the queue.
  */
-void mine_share_pop(u64 seq)
+unsigned int mine_share_ack(u64 seq)
 {
-	spin_lock(&shares.lock);
-	if (shares.count && shares.ring[shares.head].seq == seq) {
-		shares.head = (shares.head + 1) % shares.cap;
-		shares.count--;
-	}
-	spin_unlock(&shares.lock);
+	unsigned int n;
+
+	raw_spin_lock(&shares.lock);
+	n = seq == U64_MAX ? shares.count : find(seq + 1);
+	shares.head = (shares.head + n) % shares.cap;
+	WRITE_ONCE(shares.count, shares.count - n);
+	raw_spin_unlock(&shares.lock);
+	return n;
 }
 
 /**
@@ -147,20 +198,27 @@ unsigned int mine_shares_capacity(void)
 /**
  * mine_shares_show() - the queued shares, for debugfs
  * @m: where to print
+ *
+ * One share is copied under the lock at a time and printed after it.
  */
 void mine_shares_show(struct seq_file *m)
 {
-	unsigned int i;
+	unsigned int count, cap;
+	struct mine_share s;
+	u64 next;
 
-	spin_lock(&shares.lock);
-	seq_printf(m, "%u of %u queued, next seq %llu\n", shares.count, shares.cap,
-		   shares.next_seq);
-	for (i = 0; i < shares.count; i++) {
-		const struct mine_share *s = &shares.ring[(shares.head + i) % shares.cap];
+	raw_spin_lock(&shares.lock);
+	count = shares.count;
+	cap = shares.cap;
+	next = shares.next_seq;
+	raw_spin_unlock(&shares.lock);
+	seq_printf(m, "%u of %u queued, next seq %llu\n", count, cap, next);
 
+	for (next = 0; mine_share_peek(next, &s); next = s.seq + 1) {
 		seq_printf(m, "seq=%llu job=%u nonce=%08x version=%08x cpu=%u%s sha256=%*phN\n",
-			   s->seq, s->job_id, s->nonce, s->version, s->cpu,
-			   s->stale ? " stale" : "", MINE_HASH_SIZE, s->hash);
+			   s.seq, s.job_id, s.nonce, s.version, s.cpu,
+			   s.stale ? " stale" : "", MINE_HASH_SIZE, s.hash);
+		if (seq_has_overflowed(m))
+			break;
 	}
-	spin_unlock(&shares.lock);
 }

@@ -7,6 +7,7 @@
 /**
  * struct mine_share - a nonce whose hash met its job's target
  * @seq: sequence number, in the order they were found
+ * @event_seq: the number of its share-found event (see mine_nl_event_seq())
  * @time_ns: when, CLOCK_REALTIME
  * @job_id: the job's id
  * @nonce: the nonce
@@ -17,6 +18,7 @@
  */
 struct mine_share {
 	u64 seq;
+	u64 event_seq;
 	u64 time_ns;
 	u32 job_id;
 	u32 nonce;
@@ -30,8 +32,8 @@ int mine_shares_init(void);
 void mine_shares_exit(void);
 void mine_share_report(const struct mine_job *job, u32 version,
 		       const struct mine_found *found, unsigned int cpu);
-bool mine_share_peek(struct mine_share *share);
-void mine_share_pop(u64 seq);
+bool mine_share_peek(u64 seq, struct mine_share *share);
+unsigned int mine_share_ack(u64 seq);
 unsigned int mine_shares_queued(void);
 unsigned int mine_shares_capacity(void);
 

@@ -13,17 +13,19 @@
 #include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/string.h>
+#include <linux/ktime.h>
 #include <linux/types.h>
 #include <asm/cpufeature.h>
 #ifdef CONFIG_X86
 #include <asm/fpu/api.h>
 #endif
-#ifdef CONFIG_ARM64
+#if defined(CONFIG_ARM64) || defined(CONFIG_KERNEL_MODE_NEON)
 #include <asm/neon.h>
 #include <asm/simd.h>
 #endif
 
 #define mine_popcount32(x)	hweight32(x)
+#define mine_clock_ns()		ktime_get_ns()
 
 /*
  * Vector registers in the kernel: a backend with .simd runs between
@@ -35,7 +37,7 @@
 #define mine_simd_usable()	irq_fpu_usable()
 #define mine_simd_begin()	kernel_fpu_begin()
 #define mine_simd_end()		kernel_fpu_end()
-#elif defined(CONFIG_ARM64)
+#elif defined(CONFIG_ARM64) || defined(CONFIG_KERNEL_MODE_NEON)
 #define mine_simd_usable()	may_use_simd()
 #define mine_simd_begin()	kernel_neon_begin()
 #define mine_simd_end()		kernel_neon_end()
@@ -75,6 +77,11 @@ static inline bool mine_cpu_arm_ce(void)
 {
 	return cpu_have_named_feature(SHA2);
 }
+#elif defined(CONFIG_KERNEL_MODE_NEON)
+static inline bool mine_cpu_neon(void)
+{
+	return cpu_has_neon();
+}
 #endif
 
 #else /* userspace */
@@ -90,6 +97,7 @@ static inline bool mine_cpu_arm_ce(void)
 #include <stddef.h>
 #include <string.h>
 #include <sys/cdefs.h>		/* __always_inline */
+#include <time.h>
 
 typedef __u8 u8;
 typedef __u32 u32;
@@ -98,11 +106,13 @@ typedef __u64 u64;
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
-#define mine_popcount32(x)	__builtin_popcount(x)
+static inline u64 mine_clock_ns(void)
+{
+	struct timespec ts;
 
-#define mine_simd_usable()	true
-#define mine_simd_begin()	do { } while (0)
-#define mine_simd_end()		do { } while (0)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -158,6 +168,14 @@ static inline bool mine_cpu_neon(void)
 static inline bool mine_cpu_arm_ce(void)
 {
 	return getauxval(AT_HWCAP) & HWCAP_SHA2;
+}
+#elif defined(__arm__)
+#include <sys/auxv.h>
+#include <asm/hwcap.h>
+
+static inline bool mine_cpu_neon(void)
+{
+	return getauxval(AT_HWCAP) & HWCAP_NEON;
 }
 #endif
 

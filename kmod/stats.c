@@ -7,6 +7,7 @@
 
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 
 #include "stats.h"
 
@@ -41,12 +42,38 @@ static u64 decay(u64 ms)
 	return result;
 }
 
-/* Bring @r up to date with the event count @count and return it. */
-static u64 rate_update(struct mine_rate *r, u64 count)
+/* Hashes of one CPU, or (@cpu < 0) of all. */
+static u64 hashes_of(int cpu)
 {
-	u64 now = ktime_get_ns(), dt, inst, keep, rate;
+	struct mine_counts s;
+
+	if (cpu < 0)
+		mine_stats_sum(&s);
+	else
+		mine_stats_read(cpu, &s);
+	return s.hashes;
+}
+
+/*
+ * Bring @r up to date with the hashes of @cpu (see hashes_of()), and
+ * return it.  The count and the time are both read under the lock: read
+ * before it, a reader preempted in between could bring @r up to date with
+ * a count older than another reader's (count - last wraps to ~2^64, and
+ * the division below faults) or a time older than @r->last_ns.  The
+ * counters only grow, and the clock only goes forward, so neither can
+ * happen under the lock; they are still rejected rather than trusted.
+ */
+static u64 rate_update(struct mine_rate *r, int cpu)
+{
+	u64 now, count, dt, inst, keep, rate;
 
 	spin_lock(&r->lock);
+	count = hashes_of(cpu);
+	now = ktime_get_ns();
+	if (count < r->last || now < r->last_ns) {
+		r->last = count;
+		r->last_ns = now;
+	}
 	dt = now - r->last_ns;
 	if (dt >= RATE_MIN_NS) {
 		inst = mul_u64_u64_div_u64(count - r->last, NSEC_PER_SEC, dt);
@@ -78,34 +105,36 @@ void mine_stats_init(void)
 /**
  * mine_stats_read() - a consistent copy of one CPU's counters
  * @cpu: the CPU
- * @out: the copy (its lock and rate are not copied)
+ * @out: the copy
  */
-void mine_stats_read(int cpu, struct mine_cpu_stats *out)
+void mine_stats_read(int cpu, struct mine_counts *out)
 {
 	struct mine_cpu_stats *s = per_cpu_ptr(&mine_cpu_stats, cpu);
 	unsigned int start;
 
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
-		out->hashes = s->hashes;
-		out->shares = s->shares;
-		out->mining_ns = s->mining_ns;
-		out->paused_ns = s->paused_ns;
-		out->slices = s->slices;
-		out->rolls = s->rolls;
-		out->last_slice_ns = s->last_slice_ns;
-		out->job_id = READ_ONCE(s->job_id);
-		out->active = READ_ONCE(s->active);
+		out->hashes = u64_stats_read(&s->hashes);
+		out->shares = u64_stats_read(&s->shares);
+		out->mining_ns = u64_stats_read(&s->mining_ns);
+		out->paused_ns = u64_stats_read(&s->paused_ns);
+		out->slices = u64_stats_read(&s->slices);
+		out->rolls = u64_stats_read(&s->rolls);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
+	out->last_slice_ns = READ_ONCE(s->last_slice_ns);
+	out->section_max_ns = READ_ONCE(s->section_max_ns);
+	out->job_id = READ_ONCE(s->job_id);
+	out->active = READ_ONCE(s->active);
 }
 
 /**
  * mine_stats_sum() - the counters of every CPU added up
- * @out: the sums (job_id, active and last_slice_ns are not summed)
+ * @out: the sums (job_id, active and last_slice_ns are not summed;
+ *	section_max_ns is the largest)
  */
-void mine_stats_sum(struct mine_cpu_stats *out)
+void mine_stats_sum(struct mine_counts *out)
 {
-	struct mine_cpu_stats s;
+	struct mine_counts s;
 	int cpu;
 
 	memset(out, 0, sizeof(*out));
@@ -117,6 +146,7 @@ void mine_stats_sum(struct mine_cpu_stats *out)
 		out->paused_ns += s.paused_ns;
 		out->slices += s.slices;
 		out->rolls += s.rolls;
+		out->section_max_ns = max(out->section_max_ns, s.section_max_ns);
 	}
 }
 
@@ -124,16 +154,12 @@ void mine_stats_sum(struct mine_cpu_stats *out)
  * mine_stats_hashrate() - nonces per second, averaged over about 10 s
  * @cpu: a CPU, or -1 for the whole machine
  *
+ * Context: process; may sleep on PREEMPT_RT.
  * Return: the rate.
  */
 u64 mine_stats_hashrate(int cpu)
 {
-	struct mine_cpu_stats s;
+	struct mine_rate *r = cpu < 0 ? &mine_stats.rate : &per_cpu_ptr(&mine_cpu_stats, cpu)->rate;
 
-	if (cpu < 0) {
-		mine_stats_sum(&s);
-		return rate_update(&mine_stats.rate, s.hashes);
-	}
-	mine_stats_read(cpu, &s);
-	return rate_update(&per_cpu_ptr(&mine_cpu_stats, cpu)->rate, s.hashes);
+	return rate_update(r, cpu);
 }

@@ -4,13 +4,14 @@
 
 #include <linux/atomic.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 
 /**
  * struct mine_rate - a rate (events per second) as a decaying average,
  *	brought up to date whenever it is read
- * @lock: serializes readers
+ * @lock: serializes readers; the count and the time are read under it
  * @last_ns: when it was last brought up to date
  * @last: the event count then
  * @rate: the average, events per second
@@ -26,17 +27,51 @@ struct mine_rate {
  * struct mine_cpu_stats - what one CPU's worker did
  * @hashes: nonces hashed
  * @shares: shares found
- * @mining_ns: CPU time spent hashing
+ * @mining_ns: CPU time the worker spent mining (hashing, and the little
+ *	it does between slices)
  * @paused_ns: time spent sleeping for the duty cycle
  * @slices: units of work done
  * @rolls: moves to another version of a job
- * @last_slice_ns: length of the latest slice
+ * @last_slice_ns: wall time of the latest slice, preemption included (a
+ *	u32: loads of it do not tear on 32-bit; kept to 4.29 s at most)
+ * @section_max_ns: the longest vector section (preemption off), likewise
  * @job_id: the job it works on
  * @active: mining now
  * @syncp: consistent 64-bit reads on 32-bit machines
  * @rate: @hashes per second
+ *
+ * Only the CPU's worker writes them, with preemption disabled (see
+ * mine_stats_write_begin()); anyone may read them (mine_stats_read()).
  */
 struct mine_cpu_stats {
+	u64_stats_t hashes;
+	u64_stats_t shares;
+	u64_stats_t mining_ns;
+	u64_stats_t paused_ns;
+	u64_stats_t slices;
+	u64_stats_t rolls;
+	u32 last_slice_ns;
+	u32 section_max_ns;
+	u32 job_id;
+	bool active;
+	struct u64_stats_sync syncp;
+	struct mine_rate rate;
+};
+
+/**
+ * struct mine_counts - a copy of the counters of a CPU, or their sum
+ * @hashes: see struct mine_cpu_stats
+ * @shares: see struct mine_cpu_stats
+ * @mining_ns: see struct mine_cpu_stats
+ * @paused_ns: see struct mine_cpu_stats
+ * @slices: see struct mine_cpu_stats
+ * @rolls: see struct mine_cpu_stats
+ * @last_slice_ns: see struct mine_cpu_stats (not summed)
+ * @section_max_ns: see struct mine_cpu_stats (the largest, summed)
+ * @job_id: see struct mine_cpu_stats (not summed)
+ * @active: see struct mine_cpu_stats (not summed)
+ */
+struct mine_counts {
 	u64 hashes;
 	u64 shares;
 	u64 mining_ns;
@@ -44,10 +79,9 @@ struct mine_cpu_stats {
 	u64 slices;
 	u64 rolls;
 	u64 last_slice_ns;
+	u64 section_max_ns;
 	u32 job_id;
 	bool active;
-	struct u64_stats_sync syncp;
-	struct mine_rate rate;
 };
 
 /**
@@ -72,8 +106,52 @@ DECLARE_PER_CPU(struct mine_cpu_stats, mine_cpu_stats);
 extern struct mine_stats mine_stats;
 
 void mine_stats_init(void);
-void mine_stats_read(int cpu, struct mine_cpu_stats *out);
-void mine_stats_sum(struct mine_cpu_stats *out);
+void mine_stats_read(int cpu, struct mine_counts *out);
+void mine_stats_sum(struct mine_counts *out);
 u64 mine_stats_hashrate(int cpu);
+
+/**
+ * mine_stats_write_begin() - start changing this CPU's counters
+ *
+ * Context: the CPU's worker.  Preemption stays disabled until
+ * mine_stats_write_end(): on 32-bit SMP a reader on this CPU would
+ * otherwise spin on the sequence count of a preempted writer
+ * (u64_stats_sync.h, rule 2).
+ *
+ * Return: this CPU's counters.
+ */
+static inline struct mine_cpu_stats *mine_stats_write_begin(void)
+{
+	struct mine_cpu_stats *st;
+
+	preempt_disable();
+	st = this_cpu_ptr(&mine_cpu_stats);
+	u64_stats_update_begin(&st->syncp);
+	return st;
+}
+
+/**
+ * mine_stats_write_end() - done changing this CPU's counters
+ * @st: what mine_stats_write_begin() gave
+ */
+static inline void mine_stats_write_end(struct mine_cpu_stats *st)
+{
+	u64_stats_update_end(&st->syncp);
+	preempt_enable();
+}
+
+/*
+ * Add @v to a counter: u64_stats_add() takes an unsigned long, and 5.10
+ * has no u64_stats_set().  On 32-bit, a time of more than 4.3 s is added
+ * in parts (the callers add slices and pauses of seconds at most).
+ */
+static inline void mine_stats_add(u64_stats_t *c, u64 v)
+{
+	while (BITS_PER_LONG == 32 && upper_32_bits(v)) {
+		u64_stats_add(c, ULONG_MAX);
+		v -= ULONG_MAX;
+	}
+	u64_stats_add(c, (unsigned long)v);
+}
 
 #endif

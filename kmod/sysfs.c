@@ -135,7 +135,7 @@ static ssize_t backends_show(struct kobject *kobj, struct kobj_attribute *attr, 
 	unsigned int i;
 
 	for (i = 0; i < mine_backend_count; i++)
-		if (mine_backend_infos[i].usable)
+		if (mine_backend_offered(&mine_backend_infos[i]))
 			len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
 					     mine_backend_infos[i].backend->name);
 	return len + sysfs_emit_at(buf, len, "\n");
@@ -145,7 +145,7 @@ static struct kobj_attribute backends_attr = __ATTR_RO(backends);
 
 static ssize_t hashes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	struct mine_cpu_stats sum;
+	struct mine_counts sum;
 
 	mine_stats_sum(&sum);
 	return sysfs_emit(buf, "%llu\n", sum.hashes);
@@ -162,7 +162,7 @@ static struct kobj_attribute hashrate_attr = __ATTR_RO(hashrate);
 
 static ssize_t shares_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	struct mine_cpu_stats sum;
+	struct mine_counts sum;
 
 	mine_stats_sum(&sum);
 	return sysfs_emit(buf, "%llu\n", sum.shares);

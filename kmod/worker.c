@@ -4,7 +4,10 @@
  * cycles nothing else wants.  They are smpboot threads: created for every
  * CPU and parked while it is offline.  A worker mines in short slices and
  * between them checks for a new job, a pause, its CPU mask, parking and
- * stopping; each slice hashes in vector sections of tens of microseconds.
+ * stopping; each slice hashes in vector sections of a fixed number of
+ * nonces (the backend's @section: at most about 10 us on the slowest CPU
+ * it runs on), the only parts that run with preemption (and on x86
+ * softirqs) off.
  *
  * The workers are not freezable.  Suspend freezes kernel threads before
  * it takes CPUs down, and a frozen thread cannot park: a freezable smpboot
@@ -30,9 +33,8 @@
 #include "stats.h"
 #include "worker.h"
 
-/* How long a slice, a vector section and a range taken from a job last. */
+/* How long a slice and a range taken from a job last, at most. */
 #define SLICE_NS		(500 * NSEC_PER_USEC)
-#define SIMD_NS			(40 * NSEC_PER_USEC)
 #define CHUNK_NS		(4 * NSEC_PER_MSEC)
 #define MIN_NONCES		64
 #define MAX_NONCES		BIT(24)
@@ -47,9 +49,11 @@
  * @vindex: the version index @work is set to, U64_MAX for none
  * @work: @job's work, with the version in use
  * @backend: the backend of the last slice
- * @ps_per_nonce: picoseconds per nonce, averaged: sizes slices
+ * @ps_per_nonce: picoseconds per nonce, averaged: sizes slices and ranges
+ *	(a u32, read by debugfs: loads of it do not tear on 32-bit)
  * @period_start: start of the duty cycle's period
  * @period_mined: time mined in it
+ * @cpu_mark: this thread's CPU time when the last slice was counted
  * @found: results of a search
  */
 struct mine_worker {
@@ -60,9 +64,10 @@ struct mine_worker {
 	u64 vindex;
 	struct mine_work work;
 	const struct mine_backend *backend;
-	u64 ps_per_nonce;
+	u32 ps_per_nonce;
 	u64 period_start;
 	u64 period_mined;
+	u64 cpu_mark;
 	struct mine_found found[MAX_FOUND];
 };
 
@@ -82,28 +87,46 @@ struct slice_config {
 
 static DEFINE_PER_CPU(struct mine_worker, workers);
 static DEFINE_PER_CPU(struct task_struct *, worker_tasks);
-/* workers wait here for work; a kick wakes them all */
+/*
+ * Workers that may mine but have nothing to do wait for work on work_wq.
+ * Workers that may not mine (paused, not in the CPU mask, suspend) and
+ * those sleeping out their duty cycle wait on settings_wq, which only a
+ * change of the settings (or parking) ends: a new job does not wake them.
+ * The sequence counts tell a waiter that it missed nothing between
+ * looking and sleeping: each is read (acquire) before what it guards is
+ * looked at, and bumped (release) after it was changed.
+ */
 static DECLARE_WAIT_QUEUE_HEAD(work_wq);
 static atomic_t work_seq;
+static DECLARE_WAIT_QUEUE_HEAD(settings_wq);
+static atomic_t settings_seq;
 /* the PM notifier waits here for the workers to stop */
 static DECLARE_WAIT_QUEUE_HEAD(idle_wq);
 static atomic_t mining;
 static bool pm_paused;
 
 /**
- * mine_workers_kick() - there may be new work, or new settings: every
- *	worker looks again (at once if it waits, after its slice if not)
+ * mine_workers_wake() - tell the workers what changed
+ * @what: MINE_WAKE_WORK (another job runs, or a range was given back:
+ *	every worker waiting for work looks) or MINE_WAKE_SETTINGS (every
+ *	worker looks, also those that may not mine or sleep for the duty
+ *	cycle)
+ *
+ * Workers at work see a new job after their slice, without a wakeup.
  */
-void mine_workers_kick(void)
+void mine_workers_wake(enum mine_wake what)
 {
-	atomic_inc(&work_seq);
+	if (what == MINE_WAKE_SETTINGS) {
+		atomic_inc_return_release(&settings_seq);
+		wake_up_all(&settings_wq);
+	}
+	atomic_inc_return_release(&work_seq);
 	wake_up_all(&work_wq);
 }
 
-static bool woken(int seq)
+static bool must_leave(void)
 {
-	return atomic_read(&work_seq) != seq || kthread_should_park() ||
-	       kthread_should_stop();
+	return kthread_should_park() || kthread_should_stop();
 }
 
 static void set_active(unsigned int cpu, bool active)
@@ -160,15 +183,12 @@ static void release(struct mine_worker *w)
 /* The running job and a range of it; false if there is none. */
 static bool acquire(struct mine_worker *w, const struct slice_config *sc)
 {
-	u32 gen = mine_job_generation();
-
-	if (w->job && w->gen != gen)
+	if (w->job && w->gen != mine_job_generation())
 		release(w);
 	if (!w->job) {
-		w->job = mine_job_get();
+		w->job = mine_job_get(&w->gen);
 		if (!w->job)
 			return false;
-		w->gen = gen;
 		w->work = w->job->work;
 		w->vindex = U64_MAX;
 	}
@@ -187,38 +207,51 @@ static bool acquire(struct mine_worker *w, const struct slice_config *sc)
 
 static void set_backend(struct mine_worker *w, const struct mine_backend *b)
 {
-	unsigned int i;
-	u64 rate = 0;
+	const struct mine_backend_info *info = mine_backend_info_of(b);
 
 	WRITE_ONCE(w->backend, b);
-	for (i = 0; i < mine_backend_count; i++)
-		if (mine_backend_infos[i].backend == b)
-			rate = mine_backend_infos[i].rate;
 	/* until it is measured here: what the backend did at load */
-	w->ps_per_nonce = rate ? div64_u64(1000ULL * NSEC_PER_SEC, rate) : 1000000;
+	WRITE_ONCE(w->ps_per_nonce, info && info->rate ?
+		   clamp_t(u64, div64_u64(1000ULL * NSEC_PER_SEC, info->rate), 1, U32_MAX) :
+		   1000000);
 }
 
-/* Hash for about SLICE_NS; report what is found. */
-static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned int cpu)
+/*
+ * The CPU time of this thread.  The scheduler brings it up to date from
+ * this CPU's tick, so on 32-bit, where a 64-bit load tears, it is read
+ * with interrupts off until two reads agree (another CPU updates it only
+ * when it holds this CPU's runqueue lock, rarely).
+ */
+static u64 cpu_time_ns(void)
 {
-	struct mine_cpu_stats *st = per_cpu_ptr(&mine_cpu_stats, cpu);
-	struct mine_job *job = w->job;
-	u64 t0, dt, cpu0, budget, done = 0, rolls = 0;
-	u32 simd;
+	unsigned long flags;
+	u64 a, b;
 
-	budget = nonces_for(w, SLICE_NS);
-	simd = sc->backend->simd ? nonces_for(w, SIMD_NS) : MAX_NONCES;
-	/*
-	 * The slice's time, for its size and the duty cycle; and the CPU
-	 * time it really got, for the statistics: a preemptible kernel may
-	 * run other tasks in the middle of a slice.  The scheduler brings
-	 * sum_exec_runtime up to date when it switches tasks, so the sum of
-	 * these differences is exact although one of them may lag a tick.
-	 */
+	if (IS_ENABLED(CONFIG_64BIT))
+		return READ_ONCE(current->se.sum_exec_runtime);
+	local_irq_save(flags);
+	b = READ_ONCE(current->se.sum_exec_runtime);
+	do {
+		a = b;
+		b = READ_ONCE(current->se.sum_exec_runtime);
+	} while (a != b);
+	local_irq_restore(flags);
+	return a;
+}
+
+/* Hash for about @ns (at most SLICE_NS); report what is found. */
+static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned int cpu,
+		  u64 ns)
+{
+	struct mine_job *job = w->job;
+	u64 t0, dt, cpu1, budget, done = 0, rolls = 0, section_max = 0;
+	struct mine_cpu_stats *st;
+
+	budget = nonces_for(w, ns);
+	/* the slice's time, for its size and the duty cycle */
 	t0 = ktime_get_ns();
-	cpu0 = READ_ONCE(current->se.sum_exec_runtime);
 	while (done < budget && w->range.start < w->range.end) {
-		u64 idx = w->range.start, vindex, rem, n;
+		u64 idx = w->range.start, vindex, rem, n, section;
 		u32 version = 0, tried, nf, i;
 
 		vindex = div64_u64_rem(idx, job->nonce_count, &rem);
@@ -232,9 +265,9 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 		}
 		version = mine_work_version(&w->work);
 		n = min3(budget - done, w->range.end - idx, job->nonce_count - rem);
-		n = min_t(u64, n, simd);
-		tried = mine_scan(&w->work, sc->backend, job->nonce_start + rem, n,
-				  w->found, MAX_FOUND, &nf);
+		tried = mine_scan_timed(&w->work, sc->backend, job->nonce_start + rem, n,
+					w->found, MAX_FOUND, &nf, &section);
+		section_max = max(section_max, section);
 		for (i = 0; i < nf; i++)
 			mine_share_report(job, version, &w->found[i], cpu);
 		w->range.start += tried;
@@ -247,83 +280,119 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 		mine_job_finish(job, NULL);
 	}
 	dt = ktime_get_ns() - t0;
+	/*
+	 * And the CPU time the worker got, for the statistics: a preemptible
+	 * kernel may run other tasks in the middle of a slice.  The scheduler
+	 * brings sum_exec_runtime up to date only at a tick or a switch, so a
+	 * slice is counted from the end of the one before: a sleep in between
+	 * adds nothing to it, and what the last slice ran after its reading
+	 * lands here (with the little the worker does between slices).
+	 */
+	cpu1 = cpu_time_ns();
 	if (done)
-		w->ps_per_nonce = (w->ps_per_nonce * 7 + div64_u64(dt * 1000, done)) / 8 ?: 1;
+		WRITE_ONCE(w->ps_per_nonce,
+			   clamp_t(u64, ((u64)w->ps_per_nonce * 7 + div64_u64(dt * 1000, done)) / 8,
+				   1, U32_MAX));
 	w->period_mined += dt;
 
-	u64_stats_update_begin(&st->syncp);
-	st->hashes += done;
-	st->mining_ns += READ_ONCE(current->se.sum_exec_runtime) - cpu0;
-	st->slices++;
-	st->rolls += rolls;
-	st->last_slice_ns = dt;
-	u64_stats_update_end(&st->syncp);
+	st = mine_stats_write_begin();
+	u64_stats_add(&st->hashes, done);
+	mine_stats_add(&st->mining_ns, cpu1 - w->cpu_mark);
+	u64_stats_inc(&st->slices);
+	u64_stats_add(&st->rolls, rolls);
+	WRITE_ONCE(st->last_slice_ns, min_t(u64, dt, U32_MAX));
+	if (section_max > st->section_max_ns)
+		WRITE_ONCE(st->section_max_ns, min_t(u64, section_max, U32_MAX));
 	WRITE_ONCE(st->job_id, job->id);
+	mine_stats_write_end(st);
+	w->cpu_mark = cpu1;
 }
 
-/* Sleep out the rest of the period once the duty cycle's share is mined. */
-static void duty(struct mine_worker *w, const struct slice_config *sc,
-		 unsigned int cpu, int seq)
+/*
+ * What is left of this duty cycle period's allowance, in ns; a new period
+ * starts when the last one is over.
+ */
+static u64 allowance(struct mine_worker *w, const struct slice_config *sc, u64 now)
 {
-	struct mine_cpu_stats *st;
-	u64 now = ktime_get_ns(), slept;
+	u64 may = div_u64((u64)sc->duty_cycle * MINE_DUTY_PERIOD_NS, 100);
 
 	if (now - w->period_start >= MINE_DUTY_PERIOD_NS) {
 		w->period_start = now;
 		w->period_mined = 0;
 	}
-	if (sc->duty_cycle >= 100 ||
-	    w->period_mined * 100 < (u64)sc->duty_cycle * MINE_DUTY_PERIOD_NS)
-		return;
+	if (sc->duty_cycle >= 100)
+		return SLICE_NS;
+	return w->period_mined < may ? may - w->period_mined : 0;
+}
+
+/*
+ * The allowance is used up: sleep out the period.  A new job does not cut
+ * it short, only new settings (the duty cycle may have grown), parking or
+ * stopping do; the allowance is then looked at again.
+ */
+static void duty_sleep(struct mine_worker *w, unsigned int cpu, u64 now, int seq)
+{
+	struct mine_cpu_stats *st;
+	u64 slept;
 
 	set_active(cpu, false);
-	/* woken early, it looks at the new work or settings at once */
-	wait_event_interruptible_hrtimeout(work_wq, woken(seq),
+	wait_event_interruptible_hrtimeout(settings_wq,
+					   atomic_read(&settings_seq) != seq || must_leave(),
 					   ns_to_ktime(w->period_start +
 						       MINE_DUTY_PERIOD_NS - now));
 	slept = ktime_get_ns() - now;
-	st = per_cpu_ptr(&mine_cpu_stats, cpu);
-	u64_stats_update_begin(&st->syncp);
-	st->paused_ns += slept;
-	u64_stats_update_end(&st->syncp);
-	w->period_start = now + slept;
-	w->period_mined = 0;
+	st = mine_stats_write_begin();
+	mine_stats_add(&st->paused_ns, slept);
+	mine_stats_write_end(st);
 }
 
 static int worker_should_run(unsigned int cpu)
 {
-	/* the worker waits for work in worker_fn(), on work_wq */
+	/* the worker waits in worker_fn(), on work_wq or settings_wq */
 	return 1;
 }
 
 static void worker_fn(unsigned int cpu)
 {
 	struct mine_worker *w = per_cpu_ptr(&workers, cpu);
-	int seq = atomic_read(&work_seq);
+	int settings = atomic_read_acquire(&settings_seq);
+	int work = atomic_read_acquire(&work_seq);
 	struct slice_config sc;
+	u64 now, left;
 
-	if (!may_mine(cpu, &sc))
-		goto idle;
+	if (!may_mine(cpu, &sc)) {
+		release(w);
+		set_active(cpu, false);
+		wait_event_interruptible(settings_wq, atomic_read(&settings_seq) != settings ||
+					 must_leave());
+		return;
+	}
 	if (sc.backend != w->backend)
 		set_backend(w, sc.backend);
-	if (!acquire(w, &sc))
-		goto idle;
+	/* the duty cycle's allowance first: no range is taken to sleep on */
+	now = ktime_get_ns();
+	left = allowance(w, &sc, now);
+	if (!left) {
+		duty_sleep(w, cpu, now, settings);
+		return;
+	}
+	if (!acquire(w, &sc)) {
+		release(w);
+		set_active(cpu, false);
+		wait_event_interruptible(work_wq, atomic_read(&work_seq) != work || must_leave());
+		return;
+	}
 	set_active(cpu, true);
-	slice(w, &sc, cpu);
-	duty(w, &sc, cpu, seq);
+	slice(w, &sc, cpu, min_t(u64, left, SLICE_NS));
 	cond_resched();
-	return;
-
-idle:
-	release(w);
-	set_active(cpu, false);
-	wait_event_interruptible(work_wq, woken(seq));
 }
 
 static void worker_setup(unsigned int cpu)
 {
 	int ret = mine_sched_idle();
 
+	/* the CPU time slices are counted from (see slice()) */
+	per_cpu_ptr(&workers, cpu)->cpu_mark = cpu_time_ns();
 	if (ret == -EOPNOTSUPP)
 		pr_notice_once("micromine: this kernel lets no module use SCHED_IDLE: workers run at nice 19 until the micromine tool makes them SCHED_IDLE\n");
 	else if (ret)
@@ -360,14 +429,14 @@ static int worker_pm(struct notifier_block *nb, unsigned long action, void *data
 	case PM_HIBERNATION_PREPARE:
 	case PM_RESTORE_PREPARE:
 		WRITE_ONCE(pm_paused, true);
-		mine_workers_kick();
+		mine_workers_wake(MINE_WAKE_SETTINGS);
 		wait_event_timeout(idle_wq, !atomic_read(&mining), HZ);
 		break;
 	case PM_POST_SUSPEND:
 	case PM_POST_HIBERNATION:
 	case PM_POST_RESTORE:
 		WRITE_ONCE(pm_paused, false);
-		mine_workers_kick();
+		mine_workers_wake(MINE_WAKE_SETTINGS);
 		break;
 	}
 	return NOTIFY_OK;
@@ -391,25 +460,26 @@ int mine_workers_init(void)
 }
 
 /*
- * Park the workers before smpboot stops them: on 5.10, kthread_stop()
- * unparks even a running per-CPU thread and warns that it is not parked.
- * A CPU coming online between the two steps can still unpark its worker
- * there; later kernels unpark only parked threads and need none of this.
+ * Where kthread_stop() unparks even a running per-CPU thread, and warns
+ * that it is not parked (5.10; see Kbuild), the workers are parked
+ * first, with CPU hotplug held off until they are stopped: a CPU going
+ * offline in between would park its worker again (a warning), one coming
+ * online would unpark it.
  */
-static void workers_park(void)
+void mine_workers_exit(void)
 {
 	unsigned int cpu;
 
-	cpus_read_lock();
+	if (!MINE_KTHREAD_STOP_UNPARKS_RUNNING) {
+		smpboot_unregister_percpu_thread(&worker_threads);
+		unregister_pm_notifier(&worker_pm_nb);
+		return;
+	}
+	cpu_hotplug_disable();
 	for_each_online_cpu(cpu)
 		kthread_park(per_cpu(worker_tasks, cpu));
-	cpus_read_unlock();
-}
-
-void mine_workers_exit(void)
-{
-	workers_park();
 	smpboot_unregister_percpu_thread(&worker_threads);
+	cpu_hotplug_enable();
 	unregister_pm_notifier(&worker_pm_nb);
 }
 
@@ -419,20 +489,21 @@ void mine_workers_exit(void)
  */
 void mine_workers_show(struct seq_file *m)
 {
-	struct mine_cpu_stats s;
+	struct mine_counts s;
 	int cpu;
 
-	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms backend\n");
+	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms backend section_max_us\n");
 	for_each_possible_cpu(cpu) {
 		const struct mine_worker *w = per_cpu_ptr(&workers, cpu);
 		const struct mine_backend *b = READ_ONCE(w->backend);
 
 		mine_stats_read(cpu, &s);
-		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8llu %9llu %-7s%s\n",
+		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8u %9llu %-7s %14llu%s\n",
 			   cpu,
 			   s.active ? "yes" : "no", s.job_id, s.hashes, s.slices,
 			   div_u64(s.last_slice_ns, NSEC_PER_USEC), READ_ONCE(w->ps_per_nonce),
 			   div_u64(s.paused_ns, NSEC_PER_MSEC), b ? b->name : "-",
+			   div_u64(s.section_max_ns, NSEC_PER_USEC),
 			   cpu_online(cpu) ? "" : " (offline)");
 	}
 	seq_printf(m, "suspend: %s\n", READ_ONCE(pm_paused) ? "paused" : "no");

@@ -34,11 +34,13 @@ static const char *const job_names[] = {
 	[MICROMINE_A_JOB_CLEAN] = "clean",
 	[MICROMINE_A_JOB_POSITION] = "position",
 	[MICROMINE_A_JOB_PAD] = "pad",
+	[MICROMINE_A_JOB_EVENT_SEQ] = "event-seq",
 };
 
 static struct nla_policy job_policy[MICROMINE_A_JOB_MAX + 1] = {
 	[MICROMINE_A_JOB_JOB_ID] = { .type = NLA_U32 },
 	[MICROMINE_A_JOB_POSITION] = { .type = NLA_U32 },
+	[MICROMINE_A_JOB_EVENT_SEQ] = { .type = NLA_U64 },
 };
 
 static const char *const config_names[] = {
@@ -50,6 +52,8 @@ static const char *const config_names[] = {
 	[MICROMINE_A_CONFIG_CHUNK_MAX] = "chunk-max",
 	[MICROMINE_A_CONFIG_BACKENDS] = "backends",
 	[MICROMINE_A_CONFIG_SHARE_QUEUE_LEN] = "share-queue-len",
+	[MICROMINE_A_CONFIG_EVENT_SEQ] = "event-seq",
+	[MICROMINE_A_CONFIG_PAD] = "pad",
 };
 
 static struct nla_policy config_policy[MICROMINE_A_CONFIG_MAX + 1] = {
@@ -61,6 +65,7 @@ static struct nla_policy config_policy[MICROMINE_A_CONFIG_MAX + 1] = {
 	[MICROMINE_A_CONFIG_CHUNK_MAX] = { .type = NLA_U32 },
 	[MICROMINE_A_CONFIG_BACKENDS] = { .type = NLA_STRING },
 	[MICROMINE_A_CONFIG_SHARE_QUEUE_LEN] = { .type = NLA_U32 },
+	[MICROMINE_A_CONFIG_EVENT_SEQ] = { .type = NLA_U64 },
 };
 
 static const char *const stats_names[] = {
@@ -114,6 +119,7 @@ static const char *const share_names[] = {
 	[MICROMINE_A_SHARE_STALE] = "stale",
 	[MICROMINE_A_SHARE_SEQ] = "seq",
 	[MICROMINE_A_SHARE_PAD] = "pad",
+	[MICROMINE_A_SHARE_EVENT_SEQ] = "event-seq",
 };
 
 static struct nla_policy share_policy[MICROMINE_A_SHARE_MAX + 1] = {
@@ -126,6 +132,7 @@ static struct nla_policy share_policy[MICROMINE_A_SHARE_MAX + 1] = {
 	[MICROMINE_A_SHARE_TIME_NS] = { .type = NLA_U64 },
 	[MICROMINE_A_SHARE_STALE] = { .type = NLA_FLAG },
 	[MICROMINE_A_SHARE_SEQ] = { .type = NLA_U64 },
+	[MICROMINE_A_SHARE_EVENT_SEQ] = { .type = NLA_U64 },
 };
 
 static const struct attr_set sets[] = {
@@ -147,6 +154,7 @@ static const char *const cmd_names[] = {
 	[MICROMINE_CMD_JOB_EXHAUSTED] = "job-exhausted",
 	[MICROMINE_CMD_PAUSED] = "paused",
 	[MICROMINE_CMD_RESUMED] = "resumed",
+	[MICROMINE_CMD_SHARE_ACK] = "share-ack",
 };
 
 /* The attribute set of a command's messages. */
@@ -167,6 +175,7 @@ static const struct attr_set *set_of(uint8_t cmd)
 		return &sets[2];
 	case MICROMINE_CMD_SHARE_GET:
 	case MICROMINE_CMD_SHARE_FOUND:
+	case MICROMINE_CMD_SHARE_ACK:
 		return &sets[3];
 	}
 	return NULL;
@@ -461,14 +470,24 @@ static int notice_err(int ret)
  * mm_genl_subscribe() - receive the family's events on this socket
  * @g: the socket; use it for events only from now on
  *
- * Return: 0 or -errno.
+ * Return: 0, -EPERM without CAP_NET_ADMIN (the reason in @g->error), or
+ * another -errno.
  */
 int mm_genl_subscribe(struct mm_genl *g)
 {
+	int ret;
+
 	nl_socket_disable_seq_check(g->sock);
 	/* room for bursts of shares before the kernel has to drop events */
 	nl_socket_set_buffer_size(g->sock, 1 << 20, 0);
-	return nl_socket_add_membership(g->sock, g->events) < 0 ? -EIO : 0;
+	/* the group is for CAP_NET_ADMIN only, like share-get */
+	ret = nl_socket_add_membership(g->sock, g->events);
+	if (ret == -NLE_PERM) {
+		snprintf(g->error, sizeof(g->error),
+			 "listening to the events needs CAP_NET_ADMIN (run as root)");
+		return g->err = -EPERM;
+	}
+	return ret < 0 ? -EIO : 0;
 }
 
 /**

@@ -41,7 +41,7 @@ static int submit(int argc, char *argv[])
 	struct mm_job job = { 0 };
 	bool header = false, target = false, json = false;
 	struct mm_genl g;
-	uint32_t position;
+	struct mm_job_placed placed;
 	int opt, ret;
 
 	while ((opt = mm_getopt(argc, argv, &cl, &ret)) > 0) {
@@ -91,16 +91,17 @@ static int submit(int argc, char *argv[])
 	ret = mm_connect(&g);
 	if (ret)
 		return ret;
-	ret = mm_job_submit(&g, &job, &position);
+	ret = mm_job_submit(&g, &job, &placed);
 	if (ret) {
 		ret = mm_failed(&g, "job submit", ret);
 	} else {
 		mm_start_mining();
 		if (json)
-			ret = mm_json_print(json_pack("{s:i,s:i}", "job_id", (int)job.id,
-						      "position", (int)position));
-		else if (position)
-			printf("job %u waits, position %u\n", job.id, position);
+			ret = mm_json_print(json_pack("{s:i,s:i,s:I}", "job_id", (int)job.id,
+						      "position", (int)placed.position,
+						      "event_seq", (json_int_t)placed.event_seq));
+		else if (placed.position)
+			printf("job %u waits, position %u\n", job.id, placed.position);
 		else
 			printf("job %u runs\n", job.id);
 	}

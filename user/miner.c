@@ -155,6 +155,8 @@ void miner_tick(struct run *r, time_t now)
 		return;
 	}
 	r->module_gone = false;
+	/* a module loaded again numbers its events and shares anew */
+	r->event_seq = r->share_seq = 0;
 	r->idle_again = now + MODULE_RETRY;
 	mm_info("module: back");
 	tell_config(r, &c);
@@ -211,9 +213,9 @@ static int submit(struct run *r, int slot, bool clean)
 {
 	struct pool_job *pj = &r->pool_jobs[slot];
 	struct mm_job job = { .clean = clean };
+	struct mm_job_placed placed;
 	struct kernel_job *k;
 	uint8_t root[WORK_HASH_SIZE];
-	uint32_t position;
 	int ret;
 
 	if (!++r->next_kjob)
@@ -240,7 +242,7 @@ static int submit(struct run *r, int slot, bool clean)
 	memcpy(job.header, k->header, sizeof(job.header));
 	memcpy(job.target, k->target, sizeof(job.target));
 	job.version_mask = k->version_mask;
-	ret = r->module_gone ? -ENOENT : mm_job_submit(&r->kernel, &job, &position);
+	ret = r->module_gone ? -ENOENT : mm_job_submit(&r->kernel, &job, &placed);
 	if (gone(r, ret))
 		return ret;
 	if (ret) {
@@ -249,7 +251,14 @@ static int submit(struct run *r, int slot, bool clean)
 		return ret;
 	}
 	k->id = job.id;
-	if (clean || !r->running) {
+	/*
+	 * The module's state as of this submission: the job runs (position
+	 * 0: it was clean, or nothing ran) or waits; events numbered before
+	 * it are old news now.
+	 */
+	if (placed.event_seq > r->event_seq)
+		r->event_seq = placed.event_seq;
+	if (!placed.position) {
 		r->running = job.id;
 		r->queued = 0;
 	} else {
@@ -276,16 +285,23 @@ int miner_new_job(struct run *r, int slot, bool clean)
 	return ret ? ret : submit(r, slot, false);
 }
 
-/* The queued job started: queue the next one of the same pool job. */
+/*
+ * The queued job started: queue the next one of the same pool job (twice
+ * if the module had already used up the one running, so the next ran at
+ * once).
+ */
 static void refill(struct run *r)
 {
 	struct kernel_job *k = kjob(r, r->running);
+	int tries;
 
-	if (r->queued || !k || r->state != SESSION_MINING)
+	if (!k || r->state != SESSION_MINING)
 		return;
 	if (r->pool_jobs[k->slot].seq != k->pool_seq || !r->pool_jobs[k->slot].valid)
 		return;
-	submit(r, k->slot, false);
+	for (tries = 0; tries < 2 && !r->queued; tries++)
+		if (submit(r, k->slot, false))
+			return;
 }
 
 /* Has this share (job, nonce, version) been seen? Remember it. */
@@ -361,7 +377,11 @@ static void take(struct run *r, const struct mm_share *ms)
 			    "until the pool sends its jobs again" : "no pool connected");
 }
 
-/* Take every share the module holds. */
+/*
+ * Take every share the module holds, then acknowledge them: only then do
+ * they leave its queue, so that none is lost if we die in between.  Those
+ * taken before whose acknowledgement failed come again, and are skipped.
+ */
 void miner_collect(struct run *r)
 {
 	struct mm_share *shares = NULL;
@@ -372,33 +392,108 @@ void miner_collect(struct run *r)
 		return;
 	ret = mm_shares_get(&r->kernel, &shares, &n);
 	if (gone(r, ret))
-		return;
+		goto out;
 	if (ret)
 		mm_err("module: share-get failed: %s", r->kernel.error[0] ? r->kernel.error :
 		       strerror(-ret));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (shares[i].seq < r->share_seq)
+			continue;
 		take(r, &shares[i]);
+		r->share_seq = shares[i].seq + 1;
+	}
+	if (!n)
+		goto out;
+	ret = mm_shares_ack(&r->kernel, shares[n - 1].seq);
+	if (!gone(r, ret) && ret)
+		mm_err("module: share-ack failed: %s (the shares come again, and are skipped)",
+		       r->kernel.error[0] ? r->kernel.error : strerror(-ret));
+out:
 	free(shares);
+}
+
+/**
+ * struct job_news - a job event, kept to be applied in the module's order
+ * @cmd: MICROMINE_CMD_JOB_STARTED or MICROMINE_CMD_JOB_EXHAUSTED
+ * @id: the module job
+ * @seq: its event number
+ */
+struct job_news {
+	uint8_t cmd;
+	uint32_t id;
+	uint64_t seq;
+};
+
+/**
+ * struct news - job events read in one go
+ * @r: the run
+ * @v: the events
+ * @n: how many
+ */
+struct news {
+	struct run *r;
+	struct job_news v[64];
+	int n;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct job_news *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The job events read, in the order of the changes they report (the
+ * module sends them after making the changes, so they may come in
+ * another): each newer than what we know, the others are old news.
+ */
+static void apply(struct news *nw)
+{
+	struct run *r = nw->r;
+	int i;
+
+	qsort(nw->v, nw->n, sizeof(nw->v[0]), by_seq);
+	for (i = 0; i < nw->n; i++) {
+		const struct job_news *e = &nw->v[i];
+
+		/* the same number as a submission's reply: its own job-started */
+		if (e->seq < r->event_seq) {
+			mm_debug("module: job %u %s: old news (event %llu, we know of %llu)", e->id,
+				 e->cmd == MICROMINE_CMD_JOB_STARTED ? "started" : "exhausted",
+				 (unsigned long long)e->seq, (unsigned long long)r->event_seq);
+			continue;
+		}
+		r->event_seq = e->seq;
+		if (e->cmd == MICROMINE_CMD_JOB_STARTED && e->id == r->queued) {
+			r->running = e->id;
+			r->queued = 0;
+			refill(r);
+		} else if (e->cmd == MICROMINE_CMD_JOB_EXHAUSTED) {
+			mm_debug("module: job %u exhausted", e->id);
+			if (e->id == r->running)
+				r->running = 0;
+		}
+	}
+	nw->n = 0;
 }
 
 static int on_event(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
-	struct run *r = arg;
-	uint32_t id = tb[MICROMINE_A_JOB_JOB_ID] ? nla_get_u32(tb[MICROMINE_A_JOB_JOB_ID]) : 0;
+	struct news *nw = arg;
 
 	(void)nlh;
 	switch (cmd) {
 	case MICROMINE_CMD_JOB_STARTED:
-		if (id == r->queued) {
-			r->running = id;
-			r->queued = 0;
-			refill(r);
-		}
-		break;
 	case MICROMINE_CMD_JOB_EXHAUSTED:
-		mm_debug("module: job %u exhausted", id);
-		if (id == r->running)
-			r->running = 0;
+		if (nw->n == (int)(sizeof(nw->v) / sizeof(nw->v[0])))
+			apply(nw);
+		nw->v[nw->n].cmd = cmd;
+		nw->v[nw->n].id = tb[MICROMINE_A_JOB_JOB_ID] ?
+			nla_get_u32(tb[MICROMINE_A_JOB_JOB_ID]) : 0;
+		nw->v[nw->n].seq = tb[MICROMINE_A_JOB_EVENT_SEQ] ?
+			nla_get_u64(tb[MICROMINE_A_JOB_EVENT_SEQ]) : 0;
+		nw->n++;
 		break;
 	case MICROMINE_CMD_PAUSED:
 		mm_info("module: paused");
@@ -413,13 +508,15 @@ static int on_event(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void 
 /* The event socket is readable: events, then the shares they announce. */
 void miner_event(struct run *r)
 {
+	struct news nw = { .r = r };
 	int ret;
 
 	do {
-		ret = mm_genl_events(&r->events, 0, on_event, r);
+		ret = mm_genl_events(&r->events, 0, on_event, &nw);
 		if (ret == -ENOBUFS)
 			mm_warn("module: events were lost (the shares are not: reading them)");
 	} while (ret == 1);
+	apply(&nw);
 	miner_collect(r);
 	/* nothing running, nothing queued (a queueing failed): start again */
 	if (!r->running && !r->queued && r->state == SESSION_MINING && r->pool_slot >= 0 &&

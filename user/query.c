@@ -158,12 +158,14 @@ int mm_cpu_stats_get(struct mm_genl *g, struct mm_cpu_stats *cpus, int max)
 	return ret ? ret : c.n;
 }
 
-static int on_position(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
+static int on_placed(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
+	struct mm_job_placed *p = arg;
+
 	(void)cmd;
 	(void)nlh;
-	if (tb[MICROMINE_A_JOB_POSITION])
-		*(uint32_t *)arg = nla_get_u32(tb[MICROMINE_A_JOB_POSITION]);
+	p->position = u32_of(tb[MICROMINE_A_JOB_POSITION]);
+	p->event_seq = u64_of(tb[MICROMINE_A_JOB_EVENT_SEQ]);
 	return 0;
 }
 
@@ -171,14 +173,15 @@ static int on_position(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, vo
  * mm_job_submit() - submit a job (job-submit)
  * @g: the socket
  * @job: the job
- * @position: set to 0 if it runs, n if it is n-th in the queue; may be NULL
+ * @placed: set to where it went and the event number of the submission;
+ *	may be NULL
  *
  * Return: 0 or -errno.
  */
-int mm_job_submit(struct mm_genl *g, const struct mm_job *job, uint32_t *position)
+int mm_job_submit(struct mm_genl *g, const struct mm_job *job, struct mm_job_placed *placed)
 {
 	struct nl_msg *msg = mm_genl_msg(g, MICROMINE_CMD_JOB_SUBMIT, 0);
-	uint32_t pos = 0;
+	struct mm_job_placed p = { 0 };
 	int ret;
 
 	if (!msg)
@@ -194,9 +197,9 @@ int mm_job_submit(struct mm_genl *g, const struct mm_job *job, uint32_t *positio
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = mm_genl_run(g, msg, on_position, &pos);
-	if (position)
-		*position = pos;
+	ret = mm_genl_run(g, msg, on_placed, &p);
+	if (placed)
+		*placed = p;
 	return ret;
 }
 
@@ -243,6 +246,7 @@ void mm_share_parse(struct nlattr **tb, struct mm_share *s)
 	s->cpu = u32_of(tb[MICROMINE_A_SHARE_CPU]);
 	s->time_ns = u64_of(tb[MICROMINE_A_SHARE_TIME_NS]);
 	s->seq = u64_of(tb[MICROMINE_A_SHARE_SEQ]);
+	s->event_seq = u64_of(tb[MICROMINE_A_SHARE_EVENT_SEQ]);
 	s->stale = tb[MICROMINE_A_SHARE_STALE] != NULL;
 	if (tb[MICROMINE_A_SHARE_HASH])
 		memcpy(s->hash, nla_data(tb[MICROMINE_A_SHARE_HASH]), MICROMINE_HASH_SIZE);
@@ -273,7 +277,8 @@ static int on_share(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void 
 }
 
 /**
- * mm_shares_get() - take the queued shares (share-get)
+ * mm_shares_get() - read the queued shares (share-get), oldest first; they
+ *	stay queued until mm_shares_ack()
  * @g: the socket
  * @shares: set to an array the caller frees (even on error)
  * @n: set to their number
@@ -292,4 +297,23 @@ int mm_shares_get(struct mm_genl *g, struct mm_share **shares, size_t *n)
 	*shares = a.v;
 	*n = a.n;
 	return ret;
+}
+
+/**
+ * mm_shares_ack() - the shares numbered up to @seq are safe with us: the
+ *	module may drop them from its queue (share-ack)
+ * @g: the socket
+ * @seq: the seq of the last share read
+ *
+ * Return: 0 or -errno.
+ */
+int mm_shares_ack(struct mm_genl *g, uint64_t seq)
+{
+	struct nl_msg *msg = mm_genl_msg(g, MICROMINE_CMD_SHARE_ACK, 0);
+
+	if (!msg || nla_put_u64(msg, MICROMINE_A_SHARE_SEQ, seq)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return mm_genl_run(g, msg, NULL, NULL);
 }

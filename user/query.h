@@ -51,9 +51,15 @@ struct mm_job {
 	bool clean;
 };
 
+/* where job-submit put a job: see the spec's position and event-seq */
+struct mm_job_placed {
+	uint32_t position;
+	uint64_t event_seq;
+};
+
 struct mm_share {
 	uint32_t job_id, nonce, version, cpu;
-	uint64_t time_ns, seq;
+	uint64_t time_ns, seq, event_seq;
 	bool stale;
 	uint8_t hash[MICROMINE_HASH_SIZE];	/* as SHA-256 produces it */
 };
@@ -61,10 +67,11 @@ struct mm_share {
 int mm_config_get(struct mm_genl *g, struct mm_config *c);
 int mm_stats_get(struct mm_genl *g, struct mm_stats *s);
 int mm_cpu_stats_get(struct mm_genl *g, struct mm_cpu_stats *cpus, int max);
-int mm_job_submit(struct mm_genl *g, const struct mm_job *job, uint32_t *position);
+int mm_job_submit(struct mm_genl *g, const struct mm_job *job, struct mm_job_placed *placed);
 int mm_job_flush(struct mm_genl *g);
 int mm_backend_set(struct mm_genl *g, const char *name);
 int mm_shares_get(struct mm_genl *g, struct mm_share **shares, size_t *n);
+int mm_shares_ack(struct mm_genl *g, uint64_t seq);
 void mm_share_parse(struct nlattr **tb, struct mm_share *s);
 
 #endif

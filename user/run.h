@@ -209,6 +209,11 @@ struct counters {
  * @next_kjob: the next module job id
  * @running: the module job running
  * @queued: the module job queued behind it (0: none)
+ * @event_seq: the number of the latest change of the module's jobs we
+ *	know of (events and job-submit replies): an event numbered lower
+ *	is news of an older state, and ignored
+ * @share_seq: the number of the next share of the module's queue not
+ *	yet taken (those before it are ours, acknowledged or not)
  * @flight: shares sent, awaiting the pool's answer
  * @nflight: how many
  * @store: shares waiting for a pool
@@ -280,6 +285,8 @@ struct run {
 	uint32_t next_kjob;
 	uint32_t running;
 	uint32_t queued;
+	uint64_t event_seq;
+	uint64_t share_seq;
 
 	struct submitted flight[SUBMITTED];
 	int nflight;

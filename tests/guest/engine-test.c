@@ -102,21 +102,12 @@ FIXTURE(engine) {
 
 FIXTURE_SETUP(engine)
 {
-	struct mm_share *s;
-	size_t n;
-
 	module_loaded();
 	memset(&self->e, 0, sizeof(self->e));
 	ASSERT_EQ(0, mm_genl_open(&self->g));
 	ASSERT_EQ(0, mm_genl_open(&self->ev));
 	ASSERT_EQ(0, mm_genl_subscribe(&self->ev));
-	ASSERT_EQ(0, mm_job_flush(&self->g));
-	ASSERT_EQ(0, mmt_set_enabled(&self->g, true));
-	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 100));
-	ASSERT_EQ(0, mmt_set_str(&self->g, MICROMINE_A_CONFIG_CPUS, mmt_possible_cpus()));
-	/* start from an empty share queue */
-	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
-	free(s);
+	ASSERT_EQ(0, mmt_reset(&self->g));
 }
 
 FIXTURE_TEARDOWN(engine)
@@ -181,7 +172,7 @@ static void run_and_compare(struct __test_metadata *_metadata, FIXTURE_DATA(engi
 	ASSERT_EQ(0, mm_job_submit(&self->g, job, NULL)) TH_LOG("%s", self->g.error);
 	events_match(_metadata, self, job->id, want, nwant, &got);
 	ASSERT_EQ(0, mm_stats_get(&self->g, &after));
-	ASSERT_EQ(0, mm_shares_get(&self->g, &queued, &nqueued));
+	ASSERT_EQ(0, mmt_shares_take(&self->g, &queued, &nqueued));
 	EXPECT_EQ(0, mmt_match(want, nwant, queued, nqueued, why, sizeof(why)))
 		TH_LOG("share-get: %s (%zu wanted, %zu got)", why, nwant, nqueued);
 	EXPECT_EQ(nwant, after.shares - before.shares);
@@ -346,7 +337,7 @@ TEST_F_TIMEOUT(engine, clean_switch, 300)
 	ASSERT_EQ(0, mm_stats_get(&self->g, &before));
 	ASSERT_EQ(0, mm_job_submit(&self->g, &a, NULL));
 	for (t = mmt_now_ms(); mmt_now_ms() - t < 1500;) {
-		ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+		ASSERT_EQ(0, mmt_shares_take(&self->g, &s, &n));
 		for (i = 0; i < n; i++)
 			stale += s[i].stale;
 		consumed += n;
@@ -357,14 +348,14 @@ TEST_F_TIMEOUT(engine, clean_switch, 300)
 	ASSERT_EQ(0, mm_job_submit(&self->g, &b, NULL));
 	/* shares of A still in flight arrive now, stale or not */
 	mmt_events_poll(&self->ev, &self->e, 500);
-	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+	ASSERT_EQ(0, mmt_shares_take(&self->g, &s, &n));
 	for (i = 0; i < n; i++)
 		stale += s[i].stale;
 	consumed += n;
 	free(s);
 	/* and then no more */
 	mmt_events_poll(&self->ev, &self->e, 500);
-	ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+	ASSERT_EQ(0, mmt_shares_take(&self->g, &s, &n));
 	for (i = 0; i < n; i++)
 		late_a += s[i].job_id == a.id;
 	consumed += n;
@@ -428,7 +419,7 @@ TEST_F_TIMEOUT(engine, stale_marking, 300)
 			to[i - 1] = realtime_ns();
 		mmt_events_poll(&self->ev, &self->e, 20);
 		/* keep the share queue from overflowing */
-		ASSERT_EQ(0, mm_shares_get(&self->g, &s, &n));
+		ASSERT_EQ(0, mmt_shares_take(&self->g, &s, &n));
 		free(s);
 	}
 	mmt_events_poll(&self->ev, &self->e, 300);
@@ -616,6 +607,70 @@ TEST_F_TIMEOUT(engine, duty_cycle, 300)
 	}
 }
 
+/*
+ * At a duty cycle of 1 % a worker mines 200 us of each 20 ms: its slices
+ * are sized by what is left of that, not the usual 500 us (2.5 %), and a
+ * new job does not cut its sleep short (clean jobs come every 50 ms here,
+ * as from a busy pool: each used to start a period anew).  The hashes
+ * done then are about 1 % of those done at 100 % just before; the
+ * scheduler's count of the workers' time stays low too, not that of a
+ * worker waiting on the CPU (it also counts their wakeups, which
+ * emulation makes slow).
+ */
+TEST_F_TIMEOUT(engine, duty_cycle_one_percent, 300)
+{
+	uint64_t run0[256], t0, wall, full_ms, full;
+	struct mm_stats a, b, c;
+	double ratio;
+	pid_t pids[256];
+	struct mm_job j;
+	int i, np, k = 0;
+
+	start_long_job(_metadata, &self->g, 650);
+	/* the rate at 100 % */
+	ASSERT_EQ(0, mm_stats_get(&self->g, &a));
+	t0 = mmt_now_ms();
+	sleep(1);
+	ASSERT_EQ(0, mm_stats_get(&self->g, &b));
+	full_ms = mmt_now_ms() - t0;
+	full = b.hashes - a.hashes;
+	ASSERT_GT(full, 0U);
+	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 1));
+	usleep(300000);
+	np = mm_workers_list(pids, 256);
+	ASSERT_EQ(np, online_cpus()) TH_LOG("a CPU is offline");
+	ASSERT_EQ(0, mm_stats_get(&self->g, &b));
+	t0 = mmt_now_ms();
+	for (i = 0; i < np; i++)
+		run0[i] = cpu_time_ns(pids[i]);
+	while (mmt_now_ms() - t0 < 3000) {
+		memset(&j, 0, sizeof(j));
+		j.id = 660 + k++ % 100;
+		j.clean = true;
+		random_header(j.header);
+		ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
+		usleep(50000);
+	}
+	wall = mmt_now_ms() - t0;
+	ASSERT_EQ(0, mm_stats_get(&self->g, &c));
+	for (i = 0; i < np; i++) {
+		double share = (cpu_time_ns(pids[i]) - run0[i]) / (wall * 1e6);
+
+		TH_LOG("worker %d ran %.1f%% of the time, as the scheduler counts", pids[i],
+		       share * 100);
+		/* 50 wakeups a second: 2-4 % here, 8 % on the debug kernel */
+		EXPECT_LT(share, 0.15);
+	}
+	ratio = ((double)(c.hashes - b.hashes) / wall) / ((double)full / full_ms);
+	TH_LOG("%llu hashes in %llu ms at 1 %%: %.2f%% of the rate at 100 %% (%llu in %llu ms)",
+	       (unsigned long long)(c.hashes - b.hashes), (unsigned long long)wall, ratio * 100,
+	       (unsigned long long)full, (unsigned long long)full_ms);
+	if (ratio >= 0.02)
+		system("cat /sys/kernel/debug/micromine/workers >&2");
+	EXPECT_GT(ratio, 0.002);
+	EXPECT_LT(ratio, 0.02);
+}
+
 TEST_F_TIMEOUT(engine, cpu_mask, 300)
 {
 	struct mm_cpu_stats a[256], b[256];
@@ -693,7 +748,7 @@ TEST_F_TIMEOUT(engine, sched_idle_under_load, 300)
 	struct mm_cpu_stats a[256], b[256];
 	pid_t pids[256], busy[256];
 	struct utsname u;
-	int n, i, ncpu = online_cpus(), status;
+	int n, i, ncpu = online_cpus();
 
 	n = mm_workers_list(pids, 256);
 	ASSERT_GE(n, ncpu);
@@ -714,26 +769,12 @@ TEST_F_TIMEOUT(engine, sched_idle_under_load, 300)
 		EXPECT_EQ(SCHED_IDLE, policy_of(pids[i])) TH_LOG("worker %d", pids[i]);
 
 	start_long_job(_metadata, &self->g, 900);
-	for (i = 0; i < ncpu; i++) {
-		busy[i] = fork();
-		if (!busy[i]) {
-			cpu_set_t set;
-
-			CPU_ZERO(&set);
-			CPU_SET(i, &set);
-			sched_setaffinity(0, sizeof(set), &set);
-			for (;;)
-				;
-		}
-	}
+	ncpu = mmt_busy_cpus(busy);
 	usleep(500000);
 	n = mm_cpu_stats_get(&self->g, a, 256);
 	sleep(2);
 	mm_cpu_stats_get(&self->g, b, 256);
-	for (i = 0; i < ncpu; i++) {
-		kill(busy[i], SIGKILL);
-		waitpid(busy[i], &status, 0);
-	}
+	mmt_stop(busy, ncpu);
 	for (i = 0; i < n; i++) {
 		uint64_t mined = b[i].mining_ns - a[i].mining_ns;
 
@@ -890,7 +931,7 @@ TEST_F_TIMEOUT(engine, share_queue_overflow, 300)
 	TH_LOG("%llu shares found, %u kept, %llu counted as overflows",
 	       (unsigned long long)st.shares, st.shares_queued,
 	       (unsigned long long)st.queue_overflows);
-	ASSERT_EQ(0, mm_shares_get(&self->g, &queued, &nqueued));
+	ASSERT_EQ(0, mmt_shares_take(&self->g, &queued, &nqueued));
 	ASSERT_EQ(16U, nqueued);
 	/* the sixteen announced first (by sequence number), in order */
 	for (i = 0; i < nqueued; i++) {

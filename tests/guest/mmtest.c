@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,29 +74,59 @@ struct shares_arg {
 	size_t n, cap;
 };
 
+/* the event's number: each attribute set has its own attribute for it */
+static uint64_t event_seq(uint8_t cmd, struct nlattr **tb)
+{
+	struct nlattr *a = NULL;
+
+	switch (cmd) {
+	case MICROMINE_CMD_SHARE_FOUND:
+		a = tb[MICROMINE_A_SHARE_EVENT_SEQ];
+		break;
+	case MICROMINE_CMD_JOB_STARTED:
+	case MICROMINE_CMD_JOB_EXHAUSTED:
+		a = tb[MICROMINE_A_JOB_EVENT_SEQ];
+		break;
+	case MICROMINE_CMD_PAUSED:
+	case MICROMINE_CMD_RESUMED:
+		a = tb[MICROMINE_A_CONFIG_EVENT_SEQ];
+		break;
+	}
+	return a ? nla_get_u64(a) : 0;
+}
+
 static int on_event(uint8_t cmd, struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
 	struct mmt_events *e = arg;
+	uint64_t seq = event_seq(cmd, tb);
 	struct mm_share s;
 
 	(void)nlh;
+	if (!seq)
+		e->unnumbered++;
 	switch (cmd) {
 	case MICROMINE_CMD_SHARE_FOUND:
 		mm_share_parse(tb, &s);
 		return push(&e->shares, &e->nshares, &e->cap, &s);
 	case MICROMINE_CMD_JOB_STARTED:
-		if (e->nstarted < 256 && tb[MICROMINE_A_JOB_JOB_ID])
+		if (e->nstarted < 256 && tb[MICROMINE_A_JOB_JOB_ID]) {
+			e->started_seq[e->nstarted] = seq;
 			e->started[e->nstarted++] = nla_get_u32(tb[MICROMINE_A_JOB_JOB_ID]);
+		}
 		break;
 	case MICROMINE_CMD_JOB_EXHAUSTED:
-		if (e->nexhausted < 256 && tb[MICROMINE_A_JOB_JOB_ID])
+		if (e->nexhausted < 256 && tb[MICROMINE_A_JOB_JOB_ID]) {
+			e->exhausted_seq[e->nexhausted] = seq;
 			e->exhausted[e->nexhausted++] = nla_get_u32(tb[MICROMINE_A_JOB_JOB_ID]);
+		}
 		break;
 	case MICROMINE_CMD_PAUSED:
 		e->paused++;
+		e->paused_seq = seq;
 		break;
 	case MICROMINE_CMD_RESUMED:
 		e->resumed++;
+		e->resumed_seq = seq;
 		break;
 	}
 	return 0;
@@ -137,6 +170,70 @@ void mmt_events_free(struct mmt_events *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* A foreground loop pinned to each online CPU, until mmt_stop(). */
+int mmt_busy_cpus(pid_t *pids)
+{
+	int n = sysconf(_SC_NPROCESSORS_ONLN), i;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(i, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			for (;;)
+				;
+		}
+	}
+	return n;
+}
+
+/* Kill and reap @n processes. */
+void mmt_stop(const pid_t *pids, int n)
+{
+	int i, status;
+
+	for (i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], &status, 0);
+	}
+}
+
+/*
+ * The module as a test starts from: no job, mining on, at 100 % on every
+ * CPU, an empty share queue.
+ */
+int mmt_reset(struct mm_genl *g)
+{
+	struct mm_share *s = NULL;
+	size_t n;
+	int ret;
+
+	ret = mm_job_flush(g);
+	if (!ret)
+		ret = mmt_set_enabled(g, true);
+	if (!ret)
+		ret = mmt_set_u8(g, MICROMINE_A_CONFIG_DUTY_CYCLE, 100);
+	if (!ret)
+		ret = mmt_set_str(g, MICROMINE_A_CONFIG_CPUS, mmt_possible_cpus());
+	if (!ret)
+		ret = mmt_shares_take(g, &s, &n);
+	free(s);
+	return ret;
+}
+
+/* Read the queued shares and acknowledge them: they leave the queue. */
+int mmt_shares_take(struct mm_genl *g, struct mm_share **shares, size_t *n)
+{
+	int ret = mm_shares_get(g, shares, n);
+
+	if (!ret && *n)
+		ret = mm_shares_ack(g, (*shares)[*n - 1].seq);
+	return ret;
+}
+
 void mmt_hex(const char *hex, uint8_t *out, size_t n)
 {
 	size_t i;
@@ -170,13 +267,13 @@ static const uint64_t *backend_times(void)
 	if (timed)
 		return ns;
 	mine_work_prepare(&w, header, target);
-	for (i = 0; i < 32 && mine_backends[i]; i++) {
+	for (i = 0; i < 32 && mine_backends[i].backend; i++) {
 		uint64_t t0;
 
-		if (!mine_backends[i]->usable())
+		if (!mine_backends[i].usable())
 			continue;
 		t0 = now_ns();
-		mine_scan(&w, mine_backends[i], 0, 8192, found, 4, &nf);
+		mine_scan(&w, mine_backends[i].backend, 0, 8192, found, 4, &nf);
 		ns[i] = now_ns() - t0 ?: 1;
 	}
 	timed = true;
@@ -203,11 +300,11 @@ static const struct mine_backend *expected_backend(void)
 			module[0] = 0;
 		fclose(f);
 	}
-	for (i = 0; i < 32 && mine_backends[i]; i++) {
-		if (!ns[i] || !strcmp(mine_backends[i]->name, module))
+	for (i = 0; i < 32 && mine_backends[i].backend; i++) {
+		if (!ns[i] || !strcmp(mine_backends[i].backend->name, module))
 			continue;
 		if (!best_ns || ns[i] < best_ns) {
-			best = mine_backends[i];
+			best = mine_backends[i].backend;
 			best_ns = ns[i];
 		}
 	}

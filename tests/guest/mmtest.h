@@ -9,23 +9,29 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "genl.h"
 #include "query.h"
 #include "sha256d.h"
 
-/* events received, in order */
+/* events received, in the order they came, with their event numbers */
 struct mmt_events {
 	struct mm_share *shares;
 	size_t nshares;
 	size_t cap;
 	uint32_t started[256];
+	uint64_t started_seq[256];
 	size_t nstarted;
 	uint32_t exhausted[256];
+	uint64_t exhausted_seq[256];
 	size_t nexhausted;
 	int paused;
+	uint64_t paused_seq;
 	int resumed;
+	uint64_t resumed_seq;
 	int overruns;
+	int unnumbered;
 };
 
 int mmt_set_enabled(struct mm_genl *g, bool on);
@@ -35,6 +41,10 @@ int mmt_set_str(struct mm_genl *g, int attr, const char *v);
 int mmt_events_poll(struct mm_genl *ev, struct mmt_events *e, int timeout_ms);
 bool mmt_wait_exhausted(struct mm_genl *ev, struct mmt_events *e, uint32_t id, int timeout_ms);
 void mmt_events_free(struct mmt_events *e);
+int mmt_shares_take(struct mm_genl *g, struct mm_share **shares, size_t *n);
+int mmt_reset(struct mm_genl *g);
+int mmt_busy_cpus(pid_t *pids);
+void mmt_stop(const pid_t *pids, int n);
 
 void mmt_hex(const char *hex, uint8_t *out, size_t n);
 void mmt_target_top(uint8_t target[32], uint32_t top);

@@ -89,42 +89,42 @@ static int raw(struct mm_genl *g, uint8_t cmd, int type, const void *data, int l
 TEST_F(nl, job_submit_runs_and_queues)
 {
 	struct mm_job j;
-	uint32_t pos;
+	struct mm_job_placed placed;
 
 	long_job(&j, 1);
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos)) TH_LOG("%s", self->g.error);
-	EXPECT_EQ(0U, pos);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed)) TH_LOG("%s", self->g.error);
+	EXPECT_EQ(0U, placed.position);
 	j.id = 2;
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos));
-	EXPECT_EQ(1U, pos);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed));
+	EXPECT_EQ(1U, placed.position);
 	j.id = 3;
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos));
-	EXPECT_EQ(2U, pos);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed));
+	EXPECT_EQ(2U, placed.position);
 	/* a clean job replaces them all and runs at once */
 	j.id = 4;
 	j.clean = true;
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos));
-	EXPECT_EQ(0U, pos);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed));
+	EXPECT_EQ(0U, placed.position);
 	j.clean = false;
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos));
-	EXPECT_EQ(1U, pos);
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed));
+	EXPECT_EQ(1U, placed.position);
 }
 
 TEST_F(nl, job_queue_holds_sixteen)
 {
 	struct mm_job j;
-	uint32_t pos;
+	struct mm_job_placed placed;
 	int i;
 
 	long_job(&j, 1);
 	for (i = 0; i <= 16; i++)
-		ASSERT_EQ(0, mm_job_submit(&self->g, &j, &pos)) TH_LOG("job %d: %s", i, self->g.error);
-	EXPECT_EQ(16U, pos);
-	EXPECT_EQ(-ENOSPC, mm_job_submit(&self->g, &j, &pos));
+		ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed)) TH_LOG("job %d: %s", i, self->g.error);
+	EXPECT_EQ(16U, placed.position);
+	EXPECT_EQ(-ENOSPC, mm_job_submit(&self->g, &j, &placed));
 	EXPECT_NE(NULL, strstr(self->g.error, "queue is full")) TH_LOG("%s", self->g.error);
 	ASSERT_EQ(0, mm_job_flush(&self->g));
-	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &pos));
-	EXPECT_EQ(0U, pos);
+	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &placed));
+	EXPECT_EQ(0U, placed.position);
 }
 
 TEST_F(nl, job_submit_needs_header_and_target)
@@ -172,20 +172,21 @@ TEST_F(nl, job_submit_exact_lengths)
 TEST_F(nl, job_submit_nonce_ranges)
 {
 	struct mm_job j;
-	uint32_t pos;
+	struct mm_job_placed placed;
 
 	long_job(&j, 5);
 	j.nonce_count = 1ULL << 32;
-	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &pos)) TH_LOG("%s", self->g.error);
+	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &placed)) TH_LOG("%s", self->g.error);
 	j.nonce_count = (1ULL << 32) + 1;
-	EXPECT_NE(0, mm_job_submit(&self->g, &j, &pos));
+	EXPECT_NE(0, mm_job_submit(&self->g, &j, &placed));
 	EXPECT_NE(NULL, strstr(self->g.error, "attribute nonce-count")) TH_LOG("%s", self->g.error);
 	j.nonce_start = 0xffffff00;
 	j.nonce_count = 0x101;
-	EXPECT_EQ(-EINVAL, mm_job_submit(&self->g, &j, &pos));
+	EXPECT_EQ(-EINVAL, mm_job_submit(&self->g, &j, &placed));
 	EXPECT_NE(NULL, strstr(self->g.error, "beyond 2^32")) TH_LOG("%s", self->g.error);
+	EXPECT_NE(NULL, strstr(self->g.error, "(attribute nonce-count)")) TH_LOG("%s", self->g.error);
 	j.nonce_count = 0x100;
-	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &pos)) TH_LOG("%s", self->g.error);
+	EXPECT_EQ(0, mm_job_submit(&self->g, &j, &placed)) TH_LOG("%s", self->g.error);
 
 	/* a nonce-count of 0 is not sent by the helper: send it raw */
 	{
@@ -364,15 +365,17 @@ TEST_F(nl, config_set_rejects)
 TEST_F(nl, config_set_is_atomic)
 {
 	struct nl_msg *msg = mm_genl_msg(&self->g, MICROMINE_CMD_CONFIG_SET, 0);
-	struct config c;
+	struct config before, c;
 
+	ASSERT_EQ(0, get_config(&self->g, &before));
 	nla_put_u8(msg, MICROMINE_A_CONFIG_DUTY_CYCLE, 42);
 	nla_put_string(msg, MICROMINE_A_CONFIG_CPUS, "0");
 	nla_put_string(msg, MICROMINE_A_CONFIG_BACKEND, "nope");
 	EXPECT_EQ(-EINVAL, mm_genl_run(&self->g, msg, NULL, NULL));
 	ASSERT_EQ(0, get_config(&self->g, &c));
-	EXPECT_EQ(100, c.duty);
-	EXPECT_STRNE("0", c.cpus);
+	EXPECT_EQ(before.duty, c.duty);
+	EXPECT_STREQ(before.cpus, c.cpus);
+	EXPECT_STREQ(before.backend, c.backend);
 }
 
 TEST_F(nl, stats_get)
@@ -398,6 +401,7 @@ TEST_F(nl, stats_get)
 
 TEST_F_TIMEOUT(nl, events_and_share_get, 300)
 {
+	struct mm_job_placed placed;
 	struct mm_genl ev;
 	struct mmt_events e = { 0 };
 	struct mm_share *got;
@@ -408,7 +412,7 @@ TEST_F_TIMEOUT(nl, events_and_share_get, 300)
 	ASSERT_EQ(0, mm_genl_open(&ev));
 	ASSERT_EQ(0, mm_genl_subscribe(&ev));
 	genesis_job(&j, 77);
-	ASSERT_EQ(0, mm_job_submit(&self->g, &j, NULL));
+	ASSERT_EQ(0, mm_job_submit(&self->g, &j, &placed));
 	ASSERT_TRUE(mmt_wait_exhausted(&ev, &e, 77, 200000));
 	mmt_events_poll(&ev, &e, 200);
 	ASSERT_GE(e.nstarted, 1U);
@@ -420,12 +424,33 @@ TEST_F_TIMEOUT(nl, events_and_share_get, 300)
 	mmt_hex(genesis_hash_le, want, 32);
 	EXPECT_EQ(0, memcmp(want, e.shares[0].hash, 32));
 
-	/* the same share, with the same sequence number, once */
+	/*
+	 * Every event numbered, in the order of the changes: the submission
+	 * (its reply and its job-started), then the share, then the end
+	 */
+	EXPECT_EQ(0, e.unnumbered);
+	EXPECT_EQ(placed.event_seq, e.started_seq[0]);
+	EXPECT_LT(e.started_seq[0], e.shares[0].event_seq);
+	ASSERT_GE(e.nexhausted, 1U);
+	EXPECT_LT(e.shares[0].event_seq, e.exhausted_seq[0]);
+
+	/* the same share, with the same sequence number, until acknowledged */
 	ASSERT_EQ(0, mm_shares_get(&self->g, &got, &n));
 	ASSERT_EQ(1U, n);
 	EXPECT_EQ(GENESIS_NONCE, got[0].nonce);
 	EXPECT_EQ(e.shares[0].seq, got[0].seq);
+	EXPECT_EQ(0U, got[0].event_seq) TH_LOG("share-get's shares are not events");
 	free(got);
+	ASSERT_EQ(0, mm_shares_get(&self->g, &got, &n));
+	ASSERT_EQ(1U, n) TH_LOG("share-get took the share out of the queue");
+	free(got);
+	/* an older number leaves it, its own takes it */
+	if (e.shares[0].seq)
+		ASSERT_EQ(0, mm_shares_ack(&self->g, e.shares[0].seq - 1));
+	ASSERT_EQ(0, mm_shares_get(&self->g, &got, &n));
+	EXPECT_EQ(1U, n);
+	free(got);
+	ASSERT_EQ(0, mm_shares_ack(&self->g, e.shares[0].seq));
 	ASSERT_EQ(0, mm_shares_get(&self->g, &got, &n));
 	EXPECT_EQ(0U, n);
 	free(got);
@@ -435,8 +460,20 @@ TEST_F_TIMEOUT(nl, events_and_share_get, 300)
 	mmt_events_poll(&ev, &e, 500);
 	EXPECT_EQ(1, e.paused);
 	EXPECT_EQ(1, e.resumed);
+	EXPECT_LT(e.exhausted_seq[0], e.paused_seq);
+	EXPECT_LT(e.paused_seq, e.resumed_seq);
 	mmt_events_free(&e);
 	mm_genl_close(&ev);
+}
+
+/* share-ack names its attribute when it lacks it */
+TEST_F(nl, share_ack_needs_seq)
+{
+	struct nl_msg *msg = mm_genl_msg(&self->g, MICROMINE_CMD_SHARE_ACK, 0);
+
+	ASSERT_NE(NULL, msg);
+	EXPECT_EQ(-EINVAL, mm_genl_run(&self->g, msg, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->g.error, "share-ack needs the seq")) TH_LOG("%s", self->g.error);
 }
 
 /* nobody: reads and listens, changes nothing */
@@ -465,20 +502,29 @@ static void check_unprivileged(struct __test_metadata *_metadata, struct mm_genl
 	EXPECT_EQ(-EPERM, mmt_set_enabled(g, false));
 	EXPECT_EQ(-EPERM, mm_shares_get(g, &shares, &n));
 	free(shares);
+	EXPECT_EQ(-EPERM, mm_shares_ack(g, 0));
+}
+
+/* share-found tells what share-get does: joining the group needs it too */
+static void check_no_events(struct __test_metadata *_metadata)
+{
+	struct mm_genl ev;
+
+	ASSERT_EQ(0, mm_genl_open(&ev));
+	EXPECT_EQ(-EPERM, mm_genl_subscribe(&ev));
+	EXPECT_NE(NULL, strstr(ev.error, "CAP_NET_ADMIN")) TH_LOG("%s", ev.error);
+	mm_genl_close(&ev);
 }
 
 TEST(unprivileged_user)
 {
-	struct mm_genl g, ev;
+	struct mm_genl g;
 
 	module_loaded();
 	become_nobody(_metadata);
 	ASSERT_EQ(0, mm_genl_open(&g));
 	check_unprivileged(_metadata, &g);
-	/* listening to events needs no privilege */
-	ASSERT_EQ(0, mm_genl_open(&ev));
-	EXPECT_EQ(0, mm_genl_subscribe(&ev));
-	mm_genl_close(&ev);
+	check_no_events(_metadata);
 	mm_genl_close(&g);
 }
 
@@ -496,6 +542,7 @@ TEST(root_without_cap_net_admin)
 	ASSERT_EQ(0, getuid());
 	ASSERT_EQ(0, mm_genl_open(&g));
 	check_unprivileged(_metadata, &g);
+	check_no_events(_metadata);
 	mm_genl_close(&g);
 }
 

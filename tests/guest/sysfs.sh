@@ -71,6 +71,10 @@ write cpus "$possible"
 tap_check "the controls hold values after the storm" sh -c \
 	"[ \$(cat $d/enabled) = 1 ] && [ \$(cat $d/duty_cycle) = 100 ] && [ \$(cat $d/cpus) = '$possible' ]"
 h1=$(cat $d/hashes)
+# debugfs shows the whole header of the running job (%*ph prints 64 bytes)
+submit --clean --header $genesis --target "$(printf '0%.0s' {1..64})"
+tap_check "debugfs jobs: the running job's whole 80-byte header" grep -q "^  header=$genesis\$" \
+	/sys/kernel/debug/micromine/jobs
 genesis_solve --clean
 tap_check "and it still mines: the genesis block solved after it" sh -c "[ \$(cat $d/shares) -ge 1 ] && [ \$(cat $d/hashes) -gt $h1 ]"
 rmmod micromine

@@ -18,7 +18,7 @@ import time
 import yaml
 
 TOP = os.environ['MM_TOP']
-KSRC = os.path.join(TOP, '.cache/linux-source-6.12')
+KSRC = os.path.join(os.environ.get('MM_CACHE') or os.path.join(TOP, '.cache'), 'linux-source-6.12')
 CLI = os.path.join(KSRC, 'tools/net/ynl/cli.py')
 SPEC = os.path.join(TOP, 'Documentation/netlink/specs/micromine.yaml')
 NLCTRL = os.path.join(KSRC, 'Documentation/netlink/specs/nlctrl.yaml')
@@ -254,6 +254,11 @@ def main():
     ok(rc == 0 and share.get('nonce') == GENESIS_NONCE and
        as_bytes(share.get('hash')) == GENESIS_HASH and share.get('job-id') == 11,
        'share-get returns the genesis share', '%s %s' % (shares, err))
+    rc, again, err = ynl(['--dump', 'share-get'])
+    ok(rc == 0 and again == shares, 'share-get leaves it queued until share-ack',
+       '%s %s' % (again, err))
+    rc, _, err = do('share-ack', {'seq': share.get('seq', 0)})
+    ok(rc == 0, 'share-ack takes it', err)
     rc, replies, err = ynl(['--multi', 'stats-get', '{}', '--multi', 'job-submit',
                             json.dumps({'job-id': 12, 'header': GENESIS, 'target': '00' * 32}),
                             '--multi', 'job-flush', '{}', '--multi', 'stats-get', '{}'])
@@ -262,7 +267,7 @@ def main():
        stats.get('jobs-exhausted', 0) >= 1, 'stats-get: the job ran out, with a share',
        stats)
     ok(isinstance(stats, dict) and stats.get('shares-queued') == 0,
-       'share-get consumed the share (stats-get: none queued)', stats)
+       'share-ack left none queued (stats-get)', stats)
     st = replies[-1] if isinstance(replies, list) and replies else {}
     ok(rc == 0 and isinstance(st, dict) and 'job-id' not in st,
        'job-flush drops the running job', '%s %s' % (replies, err))
@@ -282,6 +287,12 @@ def main():
        '--subscribe events: share-found with the genesis share', out[:2000] + err)
     for name in ('job-started', 'job-exhausted', 'paused', 'resumed'):
         ok(name in names, '--subscribe events: %s' % name, names)
+    # numbered in the order of the changes, whatever order they came in
+    order = {e.get('name'): e.get('msg', {}).get('event-seq', 0) for e in events}
+    seqs = [order.get(name, 0) for name in
+            ('job-started', 'share-found', 'job-exhausted', 'paused', 'resumed')]
+    ok(all(seqs) and seqs[0] < seqs[1] < seqs[2] and seqs[0] < seqs[3] < seqs[4],
+       '--subscribe events: each with its event-seq, in the order of the changes', seqs)
 
     subprocess.run(['rmmod', 'micromine'])
     print('1..%d' % n)

@@ -149,15 +149,15 @@ int main(int argc, char *argv[])
 
 	printf("%-10s %14s %14s %10s %12s\n", "backend", "nonces/s", "openssl/s", "ratio",
 	       "cycles/nonce");
-	for (i = 0; mine_backends[i]; i++) {
-		const struct mine_backend *b = mine_backends[i];
+	for (i = 0; mine_backends[i].backend; i++) {
+		const struct mine_backend *b = mine_backends[i].backend;
 		double rate = 0, ref, ratio = 0, before, after;
 		u64 cycles = 0, nonces = 0;
 		char cyc[32];
 
 		if (only && strcmp(only, b->name))
 			continue;
-		if (!b->usable()) {
+		if (!mine_backends[i].usable()) {
 			printf("%-10s %14s\n", b->name, "not usable on this CPU");
 			continue;
 		}

@@ -158,14 +158,14 @@ FIXTURE_SETUP(backend)
 		const struct mine_backend *avx512 = mine_backend_find("avx512");
 
 		self->b = &mine_backend_avx512_on_avx2;
-		if (!self->b || !avx2 || !avx2->usable())
+		if (!self->b || !avx2 || !mine_backend_usable(avx2))
 			SKIP(return, "no AVX2 here");
-		if (avx512->usable())
+		if (mine_backend_usable(avx512))
 			SKIP(return, "the real AVX-512 backend runs here");
 		return;
 	}
 	self->b = mine_backend_find(variant->name);
-	if (!self->b || !self->b->usable()) {
+	if (!self->b || !mine_backend_usable(self->b)) {
 		ASSERT_EQ(NULL, only)
 			TH_LOG("MM_TEST_BACKENDS names %s, which this CPU cannot run", variant->name);
 		if (!self->b)
@@ -476,6 +476,65 @@ TEST(selftest_catches_broken_backends)
 
 		b.scan = broken[i];
 		EXPECT_NE(NULL, mine_selftest(&b, found, &what)) TH_LOG("broken backend %u passed", i);
+	}
+}
+
+/* the largest count a vector section was asked for, and how many there were */
+static u32 section_max, sections;
+
+static u32 scan_counting(const struct mine_work *w, u32 first, u32 count,
+			 u32 *cand, u32 max, u32 *nc)
+{
+	section_max = count > section_max ? count : section_max;
+	sections++;
+	return mine_backend_generic.scan(w, first, count, cand, max, nc);
+}
+
+/*
+ * A vector backend runs in sections of at most its @section nonces, each
+ * one timed (in the kernel, preemption and on x86 softirqs are off for
+ * that long), and the whole range is still searched with every share.
+ */
+TEST(vector_sections_are_bounded)
+{
+	struct mine_backend b = mine_backend_generic;
+	struct mine_found found[64];
+	u8 header[80] = { 0 }, target[32];
+	struct mine_work w;
+	u32 nf, done, i;
+	u64 ns = 0;
+
+	b.simd = true;
+	b.section = 32;
+	b.scan = scan_counting;
+	/* nothing meets a target of 0: the whole range, section by section */
+	memset(target, 0, sizeof(target));
+	mine_work_prepare(&w, header, target);
+	done = mine_scan_timed(&w, &b, 1000, 1000, found, 64, &nf, &ns);
+	EXPECT_EQ(1000U, done);
+	EXPECT_EQ(0U, nf);
+	EXPECT_LE(section_max, 32U);
+	EXPECT_GE(sections, (1000U + 31) / 32);
+	EXPECT_GT(ns, 0U) TH_LOG("the longest section was not timed");
+	/* about half meet this one: the search stops where found fills up */
+	memset(target, 0xff, sizeof(target));
+	target[31] = 0x7f;
+	mine_work_prepare(&w, header, target);
+	section_max = 0;
+	done = mine_scan_timed(&w, &b, 1000, 1000, found, 64, &nf, &ns);
+	EXPECT_LE(section_max, 32U);
+	EXPECT_EQ(64U, nf);
+	EXPECT_LT(done, 1000U);
+	EXPECT_LT(found[63].nonce, 1000 + done);
+	for (i = 0; i < nf; i++)
+		EXPECT_EQ(1, mine_hash_meets(found[i].hash, w.target));
+	/* and every vector backend of this architecture has a bound of its own */
+	for (i = 0; mine_backends[i].backend; i++) {
+		const struct mine_backend *v = mine_backends[i].backend;
+
+		if (v->simd)
+			EXPECT_GE(v->section, v->lanes) TH_LOG("%s: section %u", v->name,
+								 v->section);
 	}
 }
 

@@ -11,8 +11,11 @@
  * submit block headers as jobs, configure the miner, read its statistics,
  * and collect the shares it finds. The family exists in the initial network
  * namespace only; the miner is one machine-wide resource. Operations that
- * change state need CAP_NET_ADMIN; reading statistics and the configuration
- * and listening to events do not.
+ * change state, taking shares and listening to events need CAP_NET_ADMIN;
+ * reading statistics and the configuration does not. Every event carries an
+ * event-seq, numbered when the change it reports was made: events are sent
+ * after that and may arrive in another order, so listeners order them by it
+ * (job-submit's reply carries one too).
  */
 
 #define MICROMINE_FAMILY_NAME		"micromine"
@@ -69,6 +72,11 @@
  * @MICROMINE_A_JOB_POSITION: Where the job went, 0 for running now, n for
  *	n-th in the queue.
  * @MICROMINE_A_JOB_PAD: padding for 64-bit attributes
+ * @MICROMINE_A_JOB_EVENT_SEQ: The number of the change an event reports (or
+ *	job-submit's reply): one counter for every event of the family, taken
+ *	when the change was made. A higher number is a later change. Numbers have
+ *	gaps (a submission that queues its job takes one and sends no event;
+ *	nobody may have listened): never wait for a missing one.
  * @__MICROMINE_A_JOB_MAX: one past the last attribute
  * @MICROMINE_A_JOB_MAX: the last attribute
  */
@@ -82,6 +90,7 @@ enum micromine_a_job {
 	MICROMINE_A_JOB_CLEAN,
 	MICROMINE_A_JOB_POSITION,
 	MICROMINE_A_JOB_PAD,
+	MICROMINE_A_JOB_EVENT_SEQ,
 
 	__MICROMINE_A_JOB_MAX,
 	MICROMINE_A_JOB_MAX = (__MICROMINE_A_JOB_MAX - 1)
@@ -103,6 +112,12 @@ enum micromine_a_job {
  *	get only).
  * @MICROMINE_A_CONFIG_SHARE_QUEUE_LEN: Room in the share queue (config-get
  *	only; a module parameter).
+ * @MICROMINE_A_CONFIG_EVENT_SEQ: The number of the change an event reports
+ *	(or job-submit's reply): one counter for every event of the family, taken
+ *	when the change was made. A higher number is a later change. Numbers have
+ *	gaps (a submission that queues its job takes one and sends no event;
+ *	nobody may have listened): never wait for a missing one.
+ * @MICROMINE_A_CONFIG_PAD: padding for 64-bit attributes
  * @__MICROMINE_A_CONFIG_MAX: one past the last attribute
  * @MICROMINE_A_CONFIG_MAX: the last attribute
  */
@@ -115,6 +130,8 @@ enum micromine_a_config {
 	MICROMINE_A_CONFIG_CHUNK_MAX,
 	MICROMINE_A_CONFIG_BACKENDS,
 	MICROMINE_A_CONFIG_SHARE_QUEUE_LEN,
+	MICROMINE_A_CONFIG_EVENT_SEQ,
+	MICROMINE_A_CONFIG_PAD,
 
 	__MICROMINE_A_CONFIG_MAX,
 	MICROMINE_A_CONFIG_MAX = (__MICROMINE_A_CONFIG_MAX - 1)
@@ -137,7 +154,8 @@ enum micromine_a_config {
  *	the share queue was full (its events were still sent).
  * @MICROMINE_A_STATS_SHARES_QUEUED: Shares waiting to be read with share-
  *	get.
- * @MICROMINE_A_STATS_MINING_NS: Time spent hashing.
+ * @MICROMINE_A_STATS_MINING_NS: CPU time the workers spent mining (hashing,
+ *	and the little they do between slices).
  * @MICROMINE_A_STATS_PAUSED_NS: Time spent paused by the duty cycle.
  * @MICROMINE_A_STATS_SLICES: Units of work between two checks for other
  *	work.
@@ -188,9 +206,14 @@ enum micromine_a_stats {
  * @MICROMINE_A_SHARE_CPU: cpu
  * @MICROMINE_A_SHARE_TIME_NS: When it was found, CLOCK_REALTIME.
  * @MICROMINE_A_SHARE_STALE: Its job had been dropped when it was found.
- * @MICROMINE_A_SHARE_SEQ: Sequence number, the same in the event and in
- *	share-get.
+ * @MICROMINE_A_SHARE_SEQ: Sequence number of the share, the same in the
+ *	event and in share-get; share-ack takes it.
  * @MICROMINE_A_SHARE_PAD: padding for 64-bit attributes
+ * @MICROMINE_A_SHARE_EVENT_SEQ: The number of the change an event reports
+ *	(or job-submit's reply): one counter for every event of the family, taken
+ *	when the change was made. A higher number is a later change. Numbers have
+ *	gaps (a submission that queues its job takes one and sends no event;
+ *	nobody may have listened): never wait for a missing one.
  * @__MICROMINE_A_SHARE_MAX: one past the last attribute
  * @MICROMINE_A_SHARE_MAX: the last attribute
  */
@@ -204,6 +227,7 @@ enum micromine_a_share {
 	MICROMINE_A_SHARE_STALE,
 	MICROMINE_A_SHARE_SEQ,
 	MICROMINE_A_SHARE_PAD,
+	MICROMINE_A_SHARE_EVENT_SEQ,
 
 	__MICROMINE_A_SHARE_MAX,
 	MICROMINE_A_SHARE_MAX = (__MICROMINE_A_SHARE_MAX - 1)
@@ -214,7 +238,7 @@ enum micromine_a_share {
  * @MICROMINE_CMD_JOB_SUBMIT: Submit a job. Without clean it runs after the
  *	jobs before it; at most 16 wait. Needs CAP_NET_ADMIN. Do request: job-id,
  *	header, target, version-mask, nonce-start, nonce-count, clean. Do reply:
- *	job-id, position.
+ *	job-id, position, event-seq.
  * @MICROMINE_CMD_JOB_FLUSH: Drop every job. Needs CAP_NET_ADMIN.
  * @MICROMINE_CMD_CONFIG_GET: Read the settings. Do reply: enabled, cpus,
  *	duty-cycle, backend, chunk-min, chunk-max, backends, share-queue-len.
@@ -227,20 +251,24 @@ enum micromine_a_share {
  *	version-rolls, job-id, uptime-ns. Dump reply: cpu, hashes, hashrate,
  *	shares, mining-ns, paused-ns, slices, version-rolls, last-slice-ns, job-
  *	id, active.
- * @MICROMINE_CMD_SHARE_GET: Read the queued shares, and remove them from
- *	the queue. Needs CAP_NET_ADMIN. Dump reply: job-id, nonce, version, hash,
+ * @MICROMINE_CMD_SHARE_GET: Read the queued shares, oldest first. They stay
+ *	queued until share-ack: a reader that dies or loses a reply loses no
+ *	share. Needs CAP_NET_ADMIN. Dump reply: job-id, nonce, version, hash,
  *	cpu, time-ns, stale, seq.
  * @MICROMINE_CMD_SHARE_FOUND: A share was found. Event on group events,
- *	attributes: job-id, nonce, version, hash, cpu, time-ns, stale, seq.
+ *	attributes: job-id, nonce, version, hash, cpu, time-ns, stale, seq,
+ *	event-seq.
  * @MICROMINE_CMD_JOB_STARTED: A job started, because it was submitted to an
  *	idle miner or the one before it ended. Event on group events, attributes:
- *	job-id.
+ *	job-id, event-seq.
  * @MICROMINE_CMD_JOB_EXHAUSTED: Every nonce (and version) of a job was
- *	tried. Event on group events, attributes: job-id.
+ *	tried. Event on group events, attributes: job-id, event-seq.
  * @MICROMINE_CMD_PAUSED: The miner was disabled. Event on group events,
- *	attributes: enabled.
+ *	attributes: enabled, event-seq.
  * @MICROMINE_CMD_RESUMED: The miner was enabled. Event on group events,
- *	attributes: enabled.
+ *	attributes: enabled, event-seq.
+ * @MICROMINE_CMD_SHARE_ACK: Userspace has every queued share numbered up to
+ *	seq: they leave the queue. Needs CAP_NET_ADMIN. Do request: seq.
  * @__MICROMINE_CMD_MAX: one past the last command
  * @MICROMINE_CMD_MAX: the last command
  */
@@ -256,6 +284,7 @@ enum micromine_cmd {
 	MICROMINE_CMD_JOB_EXHAUSTED,
 	MICROMINE_CMD_PAUSED,
 	MICROMINE_CMD_RESUMED,
+	MICROMINE_CMD_SHARE_ACK,
 
 	__MICROMINE_CMD_MAX,
 	MICROMINE_CMD_MAX = (__MICROMINE_CMD_MAX - 1)

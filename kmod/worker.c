@@ -36,7 +36,6 @@
 /* How long a slice and a range taken from a job last, at most. */
 #define SLICE_NS		(500 * NSEC_PER_USEC)
 #define CHUNK_NS		(4 * NSEC_PER_MSEC)
-#define MIN_NONCES		64
 #define MAX_NONCES		BIT(24)
 #define MAX_FOUND		16
 
@@ -161,10 +160,10 @@ static bool may_mine(unsigned int cpu, struct slice_config *sc)
 	return ok;
 }
 
-/* Nonces that take about @ns, as far as this worker knows. */
-static u64 nonces_for(const struct mine_worker *w, u64 ns)
+/* Nonces that take about @ns, as far as this worker knows; @least at least. */
+static u64 nonces_for(const struct mine_worker *w, u64 ns, u64 least)
 {
-	return clamp_t(u64, div64_u64(ns * 1000, w->ps_per_nonce), MIN_NONCES, MAX_NONCES);
+	return clamp_t(u64, div64_u64(ns * 1000, w->ps_per_nonce), least, MAX_NONCES);
 }
 
 /* Give back the range not searched and the job. */
@@ -193,7 +192,7 @@ static bool acquire(struct mine_worker *w, const struct slice_config *sc)
 		w->vindex = U64_MAX;
 	}
 	if (!w->have_range) {
-		u64 want = clamp_t(u64, nonces_for(w, CHUNK_NS), sc->chunk_min, sc->chunk_max);
+		u64 want = clamp_t(u64, nonces_for(w, CHUNK_NS, 1), sc->chunk_min, sc->chunk_max);
 
 		if (!mine_job_take(w->job, want, &w->range)) {
 			mine_job_put(w->job);
@@ -247,7 +246,8 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 	u64 t0, dt, cpu1, budget, done = 0, rolls = 0, section_max = 0;
 	struct mine_cpu_stats *st;
 
-	budget = nonces_for(w, ns);
+	/* as little as one batch of the backend: a 1 % duty cycle is 200 us */
+	budget = nonces_for(w, ns, sc->backend->lanes);
 	/* the slice's time, for its size and the duty cycle */
 	t0 = ktime_get_ns();
 	while (done < budget && w->range.start < w->range.end) {

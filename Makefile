@@ -63,10 +63,10 @@ bench:
 	$(HARNESS)/bench.sh
 
 # micromine mining in a QEMU guest (or here, HOST=1) for about a minute.
-# KERNEL=6.1 ARCH=arm64 SECONDS=30 POOL=stratum+tcp://host:port
+# KERNEL=6.1 ARCH=arm64|armhf|mipsel|riscv64|s390x SECONDS=30 POOL=stratum+tcp://host:port
 # POOL_USER=account.worker POOL_PASS=x
 demo:
-	DEMO_KERNEL='$(KERNEL)' DEMO_ARCH='$(if $(filter arm64,$(ARCH)),arm64)' \
+	DEMO_KERNEL='$(KERNEL)' DEMO_ARCH='$(filter arm64 armhf mipsel riscv64 s390x,$(ARCH))' \
 	DEMO_SECONDS='$(SECONDS)' DEMO_POOL='$(POOL)' DEMO_POOL_USER='$(POOL_USER)' \
 	DEMO_POOL_PASS='$(POOL_PASS)' DEMO_HOST='$(if $(filter 1 yes,$(HOST)),1)' $(HARNESS)/demo.sh
 
@@ -79,7 +79,8 @@ help:
 	@echo "make tool            the micromine tool only (user/micromine)"
 	@echo "make install         module (with depmod), tool, man page, bash completion"
 	@echo "make demo            see it mine: a QEMU guest, a local pool, a live view (SECONDS=,"
-	@echo "                     KERNEL=6.1, ARCH=arm64, POOL=url POOL_USER= POOL_PASS=, HOST=1)"
+	@echo "                     KERNEL=6.1, ARCH=arm64|armhf|mipsel|riscv64|s390x, POOL=url"
+	@echo "                     POOL_USER= POOL_PASS=, HOST=1)"
 	@echo "make check           all tests (KERNELS=\"6.1 6.12\" for a subset)"
 	@echo "make check-selftest  the test harness tests itself"
 	@echo "make regen           include/uapi/linux/micromine.h from the netlink spec"

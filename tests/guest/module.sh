@@ -35,7 +35,8 @@ tap_check "sysfs version matches modinfo ($sysfs_version)" [ "$sysfs_version" = 
 tap_check "the number of genetlink families is unchanged" [ "$(families)" = "$before_families" ]
 
 # (the hrtimer and clocksource lines are emulation's: a vCPU thread that
-# the host did not run; initcall_debug's are the debug row's)
+# the host did not run; initcall_debug's are the debug row's, which the
+# faults suite needs)
 noise=$(dmesg | tail -n +$((before_lines + 1)) | sed 's/^\[[ 0-9.]*\] //' | grep -v -E \
 	-e '^micromine: loading out-of-tree module taints kernel\.$' \
 	-e '^micromine: module verification failed: signature and/or required key missing - tainting kernel$' \

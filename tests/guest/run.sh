@@ -13,6 +13,8 @@ out=/run/mm/tap
 mkdir -p "$out"
 export PATH=$MM_BIN:$PATH
 n=0
+# with kmemleak (6.12-debug), only what the suites leave is reported
+[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 for suite in "$@"; do
 	n=$((n + 1))
 	tap=$out/$(printf %02d "$n")-$suite.tap

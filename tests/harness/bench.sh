@@ -26,8 +26,12 @@ guest_can_see "$TOP"
 for id in ${BENCH_KERNELS:-6.12 6.12-rt}; do
 	kd=$("$HARNESS/kernel.sh" "$id") || exit 1
 	. "$kd/env"
-	case $ARCH in amd64) bin=x86_64 ;; *) bin=$ARCH; "$HARNESS/arm64root.sh" >/dev/null || exit 1
-		make -s -C "$TOP/tests" ARCH=arm64 -j2 || exit 1 ;; esac
+	arch_info "$ARCH"
+	bin=$BIN
+	if [ "$ARCH" != amd64 ]; then
+		"$HARNESS/archroot.sh" "$ARCH" >/dev/null || exit 1
+		make -s -C "$TOP/tests" ARCH="$ARCH" -j2 || exit 1
+	fi
 	b=$("$HARNESS/build-module.sh" "$id" bench "$TOP" | tail -n 1) || exit 1
 	run=$CACHE/bench/$id
 	rm -rf "$run"

@@ -6,8 +6,10 @@
 #   <run-dir>/cmd        bash script run inside the guest (cwd /run/mm)
 #   <run-dir>/out/       the guest's /run/mm: output, dmesg, status, files
 #   <run-dir>/console.log
-# Environment: MM_TIMEOUT (seconds, default 900), MM_SMP (default 2),
-#   MM_MEM (MiB, default 2048), MM_QEMU_ARGS (extra QEMU arguments),
+# Environment: MM_TIMEOUT (seconds, default 900), MM_SMP (default 2; 1 on
+#   mipsel), MM_MEM (MiB, default 2048; less where the machine or the
+#   kernel takes less), MM_QEMU_ARGS (extra QEMU arguments),
+#   MM_APPEND (extra kernel command line),
 #   MM_EMULATOR (bochs: bochs-boot.sh boots it instead),
 #   MM_BOOT_TIMEOUT (seconds until the guest's command starts, default 120;
 #   a guest that misses it is booted once more, its console kept in
@@ -40,12 +42,13 @@ ird=$kd/initramfs.cpio.gz
 if [ ! -s "$ird" ] || [ "$HARNESS/init" -nt "$ird" ]; then
 	t=$(mktemp -d)
 	mkdir -p "$t/bin" "$t/mods" "$t/proc" "$t/sys" "$t/dev"
-	if [ "$ARCH" = arm64 ]; then
-		cp "$kd/busybox/busybox" "$t/bin/busybox"
-	else
+	if [ "$ARCH" = amd64 ]; then
 		cp /bin/busybox "$t/bin/busybox"
+	else
+		cp "$kd/busybox/busybox" "$t/bin/busybox"
 	fi
-	cp "$kd/bootmods/"*.ko "$t/mods/"
+	# (none for the kernels built here: everything is built in)
+	cp "$kd/bootmods/"*.ko "$t/mods/" 2>/dev/null || true
 	cp "$HARNESS/init" "$t/init"
 	chmod 755 "$t/init"
 	(cd "$t" && find . | cpio -o -H newc --quiet | gzip -1) >"$ird.tmp"
@@ -54,27 +57,62 @@ if [ ! -s "$ird" ] || [ "$HARNESS/init" -nt "$ird" ]; then
 fi
 
 append="quiet panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
-append="$append mm.repo=$TOP"
+append="$append mm.repo=$TOP ${MM_APPEND:-}"
 share() {
 	echo "-virtfs local,path=$1,mount_tag=$2,security_model=none,multidevs=remap${3:+,$3}"
 }
-if [ "$ARCH" = arm64 ]; then
-	root=$(arm64_root)
-	bin=$qemu/usr/bin/qemu-system-aarch64
-	machine="-M virt,gic-version=3 -cpu max,pauth-impdef=on"
-	append="console=ttyAMA0 $append"
+arch_info "$ARCH"
+bin=$qemu/usr/bin/qemu-system-$QEMU_ARCH
+smp=${MM_SMP:-2} mem=${MM_MEM:-2048} serial="-serial file:$run/console.log"
+boot="-kernel $kd/kernel"
+# other architectures: their Debian userland as the root, the repository
+# beside it (x86-64 guests see the host's root, the repository in it)
+if [ "$ARCH" != amd64 ]; then
+	root=$(arch_root "$ARCH")
 	shares="$(share "$root" hostroot readonly=on) $(share "$TOP" mmrepo readonly=on)"
-	boot="-kernel $kd/kernel"
-else
-	bin=$qemu/usr/bin/qemu-system-x86_64
+	# a cache outside the repository (MM_CACHE) holds their programs
+	if [ "${CACHE#"$TOP"/}" = "$CACHE" ]; then
+		shares="$shares $(share "$CACHE" mmcache readonly=on)"
+		append="$append mm.cache=$CACHE"
+	fi
+fi
+case $ARCH in
+amd64)
 	# no ERMS/FSRM: TCG runs "rep stosb/movsb" a byte at a time, and 5.10
 	# zeroes memory with them (init_on_alloc): 4x slower execs without this
 	# (MM_CPU_FLAGS: more changes, e.g. a CPU without SHA-NI and AVX2)
 	machine="-M q35 -cpu max,erms=off,fsrm=off${MM_CPU_FLAGS:+,$MM_CPU_FLAGS}"
 	append="console=ttyS0 $append"
 	shares=$(share / hostroot readonly=on)
-	boot="-bios $qemu/usr/share/qemu/qboot.rom -kernel $kd/kernel"
-fi
+	boot="-bios $qemu/usr/share/qemu/qboot.rom -kernel $kd/kernel" ;;
+arm64)
+	machine="-M virt,gic-version=3 -cpu max,pauth-impdef=on"
+	append="console=ttyAMA0 $append" ;;
+armhf)
+	# a Cortex-A15 with NEON, as in set-top boxes; the armmp kernel has
+	# no LPAE, so its memory stays below 4 GiB of address space
+	machine="-M virt,highmem=off -cpu cortex-a15"
+	mem=${MM_MEM:-1024}
+	append="console=ttyAMA0 $append" ;;
+mipsel)
+	# a Malta board with a 24Kf: one CPU (the 4kc-malta kernel is not
+	# SMP), 256 MiB (what its kernel maps without highmem)
+	machine="-M malta -cpu 24Kf"
+	smp=1 mem=256
+	# 9P2000.L passes the host's error numbers, which MIPS numbers
+	# otherwise (EOPNOTSUPP, 95 on x86, is ENOTSOCK there: every stat
+	# of a file fails); 9P2000.u passes their names
+	append="console=ttyS0 mm.9p=9p2000.u $append" ;;
+riscv64)
+	machine="-M virt -cpu max"
+	boot="-bios $qemu/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin $boot"
+	append="console=ttyS0 $append" ;;
+s390x)
+	# its console is the SCLP, not a serial port
+	machine="-M s390-ccw-virtio -cpu max"
+	serial="-chardev file,id=con,path=$run/console.log -device sclpconsole,chardev=con"
+	append="console=ttysclp0 $append" ;;
+esac
 shares="$shares $(share "$run/out" mmout)"
 
 export QEMU_MODULE_DIR=$qemu/usr/lib/x86_64-linux-gnu/qemu
@@ -87,8 +125,8 @@ boot_once() {
 
 	# shellcheck disable=SC2086
 	timeout -k 10 "${MM_TIMEOUT:-900}" "$bin" -L "$qemu/usr/share/qemu" \
-		$machine -accel tcg,thread=multi -smp "${MM_SMP:-2}" -m "${MM_MEM:-2048}" \
-		-nodefaults -display none -no-reboot -serial "file:$run/console.log" \
+		$machine -accel tcg,thread=multi -smp "$smp" -m "$mem" \
+		-nodefaults -display none -no-reboot $serial \
 		$boot -initrd "$ird" -append "$append" $shares ${MM_QEMU_ARGS:-} \
 		</dev/null >"$run/qemu.log" 2>&1 &
 	pid=$!

@@ -26,15 +26,19 @@ for f in $files; do
 done
 
 args=(-C "$kd/build" M="$b" W=1 C=1)
-if [ "$ARCH" = arm64 ]; then
-	args+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	prefix=aarch64-linux-gnu-
-else
-	prefix=x86_64-linux-gnu-
-fi
+arch_info "$ARCH"
+prefix=$TRIPLET-
+[ "$ARCH" = amd64 ] || args+=(ARCH="$KARCH" CROSS_COMPILE="$prefix")
+# (sparse 0.6.4 and what riscv64's and mipsel's kernels pass it: sparse.sh)
+case $ARCH in riscv64 | mipsel) args+=(CHECK="$HARNESS/sparse.sh") ;; esac
+# A trixie kernel's module BTF wants pahole flags bookworm's pahole 1.24
+# lacks: built without it there (a module without BTF loads all the same).
+grep -q '^CONFIG_CC_VERSION_TEXT=.*gcc-1[4-9]' "$kd/build/include/config/auto.conf" 2>/dev/null &&
+	args+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 # Debian's headers name the compiler the kernel was built with; bullseye's
-# gcc-10 is not in bookworm, so 5.10 modules are built with gcc-12.
-want=$(sed -n 's/^CC = .*)gcc-\([0-9]*\)$/\1/p' "$kd/build/.kernelvariables")
+# gcc-10 is not in bookworm, so 5.10 modules are built with gcc-12.  (The
+# kernels built here, kbuild.sh, are built with the host's gcc.)
+want=$(sed -n 's/^CC = .*)gcc-\([0-9]*\)$/\1/p' "$kd/build/.kernelvariables" 2>/dev/null || true)
 if [ -n "$want" ] && ! command -v "${prefix}gcc-$want" >/dev/null; then
 	args+=(CC="${prefix}gcc-12")
 fi

@@ -16,10 +16,12 @@ job=${1:?usage: check-job.sh <kernel-id> <suite>... | plain-cpu:<kernel-id> | av
 shift
 
 # wait_built <kernel-id>: for its module, built by check.sh beside the
-# other jobs (a build that never comes is done by kernel-run.sh itself)
+# other jobs once its kernel is there (a kernel built here takes a
+# quarter of an hour cold), as long as check.sh's builder runs; without
+# one (or once it is gone) kernel-run.sh builds it
 wait_built() {
-	for _ in $(seq 1200); do
-		[ -e "$CACHE/runs/$1/built" ] && return
+	while [ ! -e "$CACHE/runs/$1/built" ] && [ -n "${MM_PREBUILD:-}" ] &&
+		kill -0 "$MM_PREBUILD" 2>/dev/null; do
 		sleep 1
 	done
 }
@@ -59,6 +61,10 @@ avx512:*)
 		MM_TEST_BACKENDS=avx512 exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
 	;;
 *)
+	# the row's own suites (kernels.conf), unless SUITES names some
+	row=$(awk -v id="$job" '!/^#/ && $1 == id && $4 ~ /^suites=/ {print substr($4, 8)}' \
+		"$HARNESS/kernels.conf")
+	[ -z "$row" ] || [ -n "${SUITES:-}" ] || set -- ${row//,/ }
 	wait_built "$job"
 	exec "$HARNESS/kernel-run.sh" "$job" "$@"
 	;;

@@ -7,7 +7,8 @@
 # program, a summary.  Exit 0 only if shares were accepted and none lost.
 #
 # Environment (from the Makefile): DEMO_KERNEL (a matrix id without the
-# arch, default 6.12, or 6.1 for arm64), DEMO_ARCH (amd64 or arm64),
+# arch, default 6.12 for amd64, else the architecture's row), DEMO_ARCH
+# (amd64, arm64, armhf, mipsel, riscv64 or s390x),
 # DEMO_SECONDS (default 60), DEMO_POOL, DEMO_POOL_USER, DEMO_POOL_PASS (a
 # real pool instead of the test pool), DEMO_HOST=1.
 set -u
@@ -42,11 +43,17 @@ fi
 guest_can_see "$TOP"
 guest_can_see "$CACHE"
 arch=${DEMO_ARCH:-amd64}
-case $arch in
-amd64 | x86_64 | x86) id=${DEMO_KERNEL:-6.12}; bin=x86_64; arch=amd64 ;;
-arm64 | aarch64) id=${DEMO_KERNEL:-6.1}-arm64; bin=arm64; arch=arm64 ;;
-*) die "ARCH=$arch: the demo runs amd64 or arm64 guests" ;;
-esac
+case $arch in x86_64 | x86) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+if [ "$arch" = amd64 ]; then
+	id=${DEMO_KERNEL:-6.12}
+else
+	# the architecture's row of the matrix (KERNEL= picks among several)
+	id=$(awk -v a="$arch" -v k="${DEMO_KERNEL:-}" '!/^#/ && $2 == a &&
+		(k == "" || $1 == k "-" a) {print $1; exit}' "$HARNESS/kernels.conf")
+	[ -n "$id" ] || die "ARCH=$arch: no such row in the matrix (amd64, arm64, armhf, mipsel, riscv64, s390x)"
+fi
+arch_info "$arch"
+bin=$BIN
 grep -q "^$id[[:space:]]" "$HARNESS/kernels.conf" ||
 	die "KERNEL=${DEMO_KERNEL:-}: not in the matrix (tests/harness/kernels.conf)"
 
@@ -54,14 +61,14 @@ log "demo: preparing kernel $id and QEMU (downloads once, into .cache/)"
 apt_init
 kd=$("$HARNESS/kernel.sh" "$id") || exit 1
 "$HARNESS/qemu.sh" >/dev/null || exit 1
-[ $arch = arm64 ] && { "$HARNESS/arm64root.sh" >/dev/null || exit 1; }
+[ $arch = amd64 ] || { "$HARNESS/archroot.sh" "$arch" >/dev/null || exit 1; }
 log "demo: building micromine.ko for $id, and the tool"
 # a build directory of its own: make check runs the demo beside the kernels
 b=$("$HARNESS/build-module.sh" "$id" demo "$TOP" | tail -n 1) ||
 	die "the module does not build for $id"
 # make check has built the programs (and guests are using them)
 [ -n "${DEMO_NO_BUILD:-}" ] ||
-	make -s -C "$TOP/tests" $([ $arch = arm64 ] && echo ARCH=arm64) "$CACHE/bin/$bin/busy" \
+	make -s -C "$TOP/tests" $([ $arch = amd64 ] || echo ARCH="$arch") "$CACHE/bin/$bin/busy" \
 		"$CACHE/bin/$bin/micromine" >/dev/null || die "the tool does not build"
 
 run=$CACHE/demo/$id

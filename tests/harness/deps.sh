@@ -16,13 +16,17 @@ qemu_libs="libaio1 libbpf1 libcapstone4 libfdt1 libfuse3-3 libglib2.0-0
 	libasound2 libbrlapi0.8 libcacard0 libcap-ng0 libncursesw6 libtinfo6
 	libusb-1.0-0 libusbredirparser1"
 guest="$qemu_libs busybox-static cpio xz-utils zstd gzip python3 python3-yaml
-	iproute2 procps util-linux valgrind openssl jq gcc-aarch64-linux-gnu
+	iproute2 procps util-linux valgrind openssl jq gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+	gcc-mipsel-linux-gnu gcc-riscv64-linux-gnu gcc-s390x-linux-gnu libc6-dev-armhf-cross
+	libc6-dev-mipsel-cross libc6-dev-riscv64-cross libc6-dev-s390x-cross
 	libc6-dev-arm64-cross linux-source-6.12 apt dpkg"
 # Bochs: the guest with AVX-512, booted from an ISOLINUX CD (bochs-term:
 # the smallest of the display packages bochs depends on; the guest uses
 # Bochs's own VNC display, with no client)
 bochs="bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso"
-check="$build $guest $bochs sparse python3-jsonschema clang libclang-rt-14-dev
+# the kernels built here (kbuild.sh): the 6.12-debug row
+kbuild="bc bison flex libelf-dev libssl-dev"
+check="$build $guest $bochs $kbuild sparse python3-jsonschema clang libclang-rt-14-dev
 	libfuzzer-14-dev libsimde-dev"
 bench="$build $guest linux-perf rt-tests"
 demo="$build $guest"

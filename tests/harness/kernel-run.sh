@@ -22,6 +22,12 @@ build_only=
 id=${1:?usage: kernel-run.sh [--build-only] <kernel-id> <suite>...}
 shift
 kd=$CACHE/kernels/$id
+if [ ! -f "$kd/env" ]; then
+	mkdir -p "$CACHE/runs/${RUN_AS:-$id}"
+	printf 'TAP version 13\n1..1\nnot ok 1 %s: the kernel is there (see .cache/logs/kbuild-%s.log)\n' \
+		"$id" "$id" >"$CACHE/runs/${RUN_AS:-$id}/build.tap"
+	exit 1
+fi
 . "$kd/env"
 name=${RUN_AS:-$id}
 run=$CACHE/runs/$name
@@ -98,27 +104,48 @@ fi
 [ "$build_only" = 1 ] && exit 0
 
 # The tool's valgrind session (tests/guest/tool.sh) on the x86-64 guests
-# of VALGRIND_KERNELS: the oldest and the newest kernel; the binary is the
-# same on all of them, and each session costs ~35 s under TCG.
+# of VALGRIND_KERNELS (6.12): the binary is the same on all of them, and
+# each session costs ~35 s under TCG.
 valgrind_here() {
-	[ "$ARCH" = amd64 ] && [[ " ${VALGRIND_KERNELS:-5.10 6.12} " = *" $id "* ]] && echo 1
+	[ "$ARCH" = amd64 ] && [[ " ${VALGRIND_KERNELS:-6.12} " = *" $id "* ]] && echo 1
 }
 
+# A kernel built here (kbuild.sh): its configuration is checked first
+# (kconfig); with fault injection, init's error paths (faults); and with
+# kmemleak what the suites left behind, last.
+if [ -n "${BUILT:-}" ]; then
+	set -- kconfig "$@"
+	grep -qx 'CONFIG_FAILSLAB=y' "$BUILT/fragment.config" && set -- "$@" faults
+	grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$BUILT/fragment.config" && set -- "$@" kmemleak
+fi
+
 cat >"$run/cmd" <<-EOS
-	export MM_TOP='$TOP' MM_KO='$b/micromine.ko' MM_KERNEL='$id'
+	export MM_TOP='$TOP' MM_CACHE='$CACHE' MM_KO='$b/micromine.ko' MM_KERNEL='$id'
 	export MM_BIN='$CACHE/bin/$bin'
-	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-500}
+	export MM_ORACLE_CASES=${MM_GUEST_ORACLE_CASES:-$([ -n "${BUILT:-}" ] && echo 50 || echo 500)}
+	export MM_SLOW=${BUILT:+1}
 	export MM_STRATUM_FULL=$([ "$name" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo 1)
 	export MM_STRATUM_ONLY='${STRATUM_ONLY:-}'
 	export MM_VALGRIND=$(valgrind_here)
 	export MM_KO_WRONG_BACKEND=$([ "$name" = "${REFUSE_KERNEL:-6.12}" ] && echo "$wrong_ko")
 	export MM_KO_SHORT_NONCES=$([ "$name" = "${STRATUM_FULL_KERNEL:-6.12}" ] && echo "$short_ko")
 	export MM_EXPECT_BACKENDS='${MM_EXPECT_BACKENDS:-}'
+	export MM_KCONFIG='${BUILT:+$BUILT/fragment.config}'
 	${MM_TEST_BACKENDS:+export MM_TEST_BACKENDS='$MM_TEST_BACKENDS'}
 	exec bash '$TOP/tests/guest/run.sh' $*
 EOS
 log "kernel $name: booting $RELEASE${MM_CPU_FLAGS:+ (-cpu max,$MM_CPU_FLAGS)}${MM_EMULATOR:+ ($MM_EMULATOR)}"
-"$HARNESS/boot.sh" "$id" "$run"
+# The debug kernel boots in a minute and runs ten times slower; it logs
+# when module init functions are called, for the faults suite (only from
+# the boot on: the kernel's tracepoint probes are set up then), and its
+# log is large enough for the whole run (verdict.sh judges it from the
+# command's start, which must still be there).
+if [ -n "${BUILT:-}" ]; then
+	MM_TIMEOUT=${MM_TIMEOUT:-3000} MM_BOOT_TIMEOUT=${MM_BOOT_TIMEOUT:-300} \
+		MM_APPEND="${MM_APPEND:-} initcall_debug log_buf_len=16M" "$HARNESS/boot.sh" "$id" "$run"
+else
+	"$HARNESS/boot.sh" "$id" "$run"
+fi
 rc=$?
 verdict "$name" "$run" "$rc" "$@" >"$run/harness.tap"
 log "kernel $name: done"

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers of the test harness: paths, logging and a private apt
 # configuration that downloads Debian packages (kernels, headers, QEMU,
-# arm64 libraries) into the cache without touching /etc/apt or dpkg.
+# other architectures' userlands) into the cache without touching
+# /etc/apt or dpkg.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${MM_CACHE:-$TOP/.cache}
+# (tests/Makefile puts the test programs in $CACHE/bin)
+export CACHE
 APTDIR=$CACHE/apt
 HARNESS=$TOP/tests/harness
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -25,35 +28,71 @@ tap_single() {
 	fi
 }
 
+# trixie_pin <priority>: APT preferences giving trixie (with its updates
+# and security suites) that priority: 100 keeps bookworm's packages first,
+# riscv64's root takes 990
+trixie_pin() {
+	local n
+	for n in trixie trixie-updates trixie-security; do
+		printf 'Package: *\nPin: release n=%s\nPin-Priority: %s\n\n' "$n" "$1"
+	done
+}
+
 # Debian suites the harness may download from.  Kernels for the 5.10 row
-# come from bullseye; the QEMU with SHA-NI emulation from bookworm-backports.
+# come from bullseye; the QEMU with SHA-NI emulation from bookworm-backports;
+# riscv64, an official architecture from trixie (13) on, from trixie.
 apt_sources() {
 	local m=http://deb.debian.org/debian s=http://deb.debian.org/debian-security
-	local k='[arch=amd64,arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]'
+	local key='signed-by=/usr/share/keyrings/debian-archive-keyring.gpg'
+	local k="[arch=amd64,arm64,armhf,mipsel,s390x $key]" t="[arch=amd64,riscv64 $key]"
+	local b="[arch=amd64 $key]"
 	cat <<EOF
 deb $k $m bookworm main
 deb $k $m bookworm-updates main
 deb $k $s bookworm-security main
 deb $k $m bookworm-backports main
-deb $k $m bullseye main
-deb $k $m bullseye-updates main
-deb $k $s bullseye-security main
+deb $b $m bullseye main
+deb $b $m bullseye-updates main
+deb $b $s bullseye-security main
+deb $t $m trixie main
+deb $t $m trixie-updates main
+deb $t $s trixie-security main
 EOF
 }
 
 # The private configuration.  Its binary caches are named: images like
 # Docker's turn them off (Dir::Cache::pkgcache ""), and then every apt
 # call parses all the lists again, seconds of CPU each, dozens of calls.
+# Trixie is pinned below bookworm: its versions are newer, and only
+# riscv64, which bookworm lacks, is to come from it.
 APT_OPTS=(-o Dir::Etc::SourceList="$APTDIR/sources.list"
 	-o Dir::Etc::SourceParts=/dev/null
-	-o Dir::Etc::Preferences=/dev/null
+	-o Dir::Etc::Preferences="$APTDIR/preferences"
 	-o Dir::Etc::PreferencesParts=/dev/null
 	-o Dir::State::Lists="$APTDIR/lists"
 	-o Dir::State::status="$APTDIR/status"
 	-o Dir::Cache="$APTDIR/cache"
 	-o Dir::Cache::pkgcache="$APTDIR/cache/pkgcache.bin"
 	-o Dir::Cache::srcpkgcache="$APTDIR/cache/srcpkgcache.bin"
-	-o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
+	-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+	-o APT::Architectures::=armhf -o APT::Architectures::=mipsel
+	-o APT::Architectures::=riscv64 -o APT::Architectures::=s390x)
+
+# The guests' architectures (Debian's names): arch_info <arch> sets
+# TRIPLET (the GNU triplet of its cross compiler), KARCH (the kernel's
+# ARCH=), QEMU_ARCH (qemu-system-<it>) and BIN (the test programs'
+# folder, $CACHE/bin/<BIN>).
+arch_info() {
+	case $1 in
+	amd64) TRIPLET=x86_64-linux-gnu KARCH=x86 QEMU_ARCH=x86_64 BIN=x86_64 ;;
+	arm64) TRIPLET=aarch64-linux-gnu KARCH=arm64 QEMU_ARCH=aarch64 BIN=arm64 ;;
+	armhf) TRIPLET=arm-linux-gnueabihf KARCH=arm QEMU_ARCH=arm BIN=armhf ;;
+	mipsel) TRIPLET=mipsel-linux-gnu KARCH=mips QEMU_ARCH=mipsel BIN=mipsel ;;
+	riscv64) TRIPLET=riscv64-linux-gnu KARCH=riscv QEMU_ARCH=riscv64 BIN=riscv64 ;;
+	s390x) TRIPLET=s390x-linux-gnu KARCH=s390 QEMU_ARCH=s390x BIN=s390x ;;
+	*) die "unknown architecture $1" ;;
+	esac
+}
 
 apt_private() {
 	apt-get -q "${APT_OPTS[@]}" -o APT::Sandbox::User=root -o Debug::NoLocking=1 "$@"
@@ -71,8 +110,9 @@ apt_init() {
 	want=$(apt_sources)
 	if [ ! -s "$APTDIR/sources.list" ] || [ "$(cat "$APTDIR/sources.list")" != "$want" ]; then
 		printf '%s\n' "$want" >"$APTDIR/sources.list"
-		rm -f "$APTDIR/updated"
+		rm -f "$APTDIR/updated" "$APTDIR/cache/"*.bin
 	fi
+	trixie_pin 100 >"$APTDIR/preferences"
 	if [ -z "$(find "$APTDIR/updated" -mmin -1440 2>/dev/null)" ]; then
 		log "apt: refreshing private package lists in $APTDIR"
 		apt_private update >"$APTDIR/update.log" 2>&1 ||
@@ -142,6 +182,6 @@ kernel_dir() {
 qemu_dir() {
 	if [ -f "$CACHE/qemu/.version" ]; then echo "$CACHE/qemu"; else "$HARNESS/qemu.sh"; fi
 }
-arm64_root() {
-	if [ -f "$CACHE/arm64-root/.packages" ]; then echo "$CACHE/arm64-root"; else "$HARNESS/arm64root.sh"; fi
+arch_root() {
+	if [ -f "$CACHE/root-$1/.packages" ]; then echo "$CACHE/root-$1"; else "$HARNESS/archroot.sh" "$1"; fi
 }

@@ -11,19 +11,26 @@ apt_init
 ver=$(apt_cache_private madison qemu-system-x86 | awk -F' *[|] *' '$3 ~ /backports/ {print $2}' | sort -V | tail -n 1)
 [ -n "$ver" ] || die "no qemu-system-x86 in bookworm-backports"
 dest=$CACHE/qemu
-if [ "$(cat "$dest/.version" 2>/dev/null)" = "$ver" ]; then
+stamp="$ver mips riscv s390x"
+if [ "$(cat "$dest/.version" 2>/dev/null)" = "$stamp" ]; then
 	echo "$dest"
 	exit 0
 fi
 log "fetching QEMU $ver (bookworm-backports)"
 rm -rf "$dest" "$dest.tmp"
 mkdir -p "$dest.tmp"
+sbi=$(apt_cache_private madison opensbi | awk -F' *[|] *' '$3 ~ /backports.*amd64/ {print $2}' |
+	sort -V | tail -n 1)
+[ -n "$sbi" ] || die "no opensbi in bookworm-backports"
+# the guests' machines: x86-64, arm64 and armhf, mipsel (malta), riscv64
+# (virt, with OpenSBI as its firmware), s390x
 for deb in $(apt_fetch "qemu-system-x86=$ver" "qemu-system-arm=$ver" \
-	"qemu-system-common=$ver" "qemu-system-data:all=$ver"); do
+	"qemu-system-mips=$ver" "qemu-system-riscv=$ver" "qemu-system-s390x=$ver" \
+	"qemu-system-common=$ver" "qemu-system-data:all=$ver" "opensbi:all=$sbi"); do
 	dpkg -x "$deb" "$dest.tmp"
 done
 "$dest.tmp/usr/bin/qemu-system-x86_64" --version >/dev/null ||
 	die "the fetched QEMU does not run (missing libraries? try make deps)"
-echo "$ver" >"$dest.tmp/.version"
+echo "$stamp" >"$dest.tmp/.version"
 mv "$dest.tmp" "$dest"
 echo "$dest"

@@ -3,8 +3,9 @@
 # The harness tests itself: a guest run must fail on a failing test, on a
 # kernel warning although every test passed, on a hang, on a crash and on a
 # guest that never comes up (after booting it again), and pass when all is
-# well; on Bochs, kernel warnings count from the command on; the TAP
-# counter must catch incomplete streams.
+# well; on Bochs and the kernels built here, kernel warnings count from the
+# command on; every report of the debug kernel's checkers fails a run; the
+# TAP counter must catch incomplete streams.
 # Runs in $CACHE/selftest, apart from the real results.
 # Usage: selftest.sh <kernel-id>
 set -u
@@ -70,6 +71,52 @@ tap_check "Bochs: a warning while booting is listed, not judged" \
 	[ "$(bochs_case boot "$boot_warn$started")" = 0 ]
 tap_check "Bochs: a warning once the command runs fails the run" \
 	[ "$(bochs_case command "$boot_warn$started$later_warn")" != 0 ]
+
+# The debug kernel's checkers: each kind of report fails a made-up run of
+# a built kernel, from the command on; on the KCSAN row, data races in
+# the kernel's own code are listed and those naming micromine judged.
+debug_case() {
+	local run=$dir/debug-$1 frag=$dir/debug-$1/built
+	mkdir -p "$run/out/tap" "$frag"
+	printf 'TAP version 13\n1..1\nok 1 fine\n' >"$run/out/tap/01-pass.tap"
+	printf "$2" >"$run/out/dmesg"
+	printf '%s\n' "${3:-CONFIG_KASAN=y}" >"$frag/fragment.config"
+	BUILT=$frag verdict "debug-$1" "$run" 0 pass >"$run/harness.tap"
+	"$PYTHON" "$HARNESS/tap.py" summary "$run/harness.tap" "$run/out/tap/"*.tap >"$run/summary" 2>&1
+	echo $?
+}
+i=0
+for report in \
+	'BUG: KASAN: slab-use-after-free in job_exhausted+0x1c/0x90 [micromine]' \
+	'BUG: KFENCE: out-of-bounds read in mine_share_peek+0x2a/0x80 [micromine]' \
+	'UBSAN: shift-out-of-bounds in kmod/sha256d.c:412:20' \
+	'WARNING: possible circular locking dependency detected' \
+	'BUG: sleeping function called from invalid context at kernel/locking/spinlock_rt.c:48' \
+	'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)' \
+	'ODEBUG: free active (active state 0) object: ffff888004a3c100 object type: timer_list' \
+	'rcu: INFO: rcu_preempt self-detected stall on CPU'; do
+	i=$((i + 1))
+	tap_check "debug kernel: fails on '${report%% in *}'" \
+		[ "$(debug_case report-$i "$started[    2.0] $report\n")" != 0 ]
+done
+tap_check "debug kernel: the report is in the TAP output" \
+	grep -q "^# .*ODEBUG: free active" "$dir/debug-report-7/harness.tap"
+tap_check "debug kernel: a log that lost the command's start fails" \
+	[ "$(debug_case overflowed "[  900.0] micromine: loaded\n")" != 0 ]
+tap_check "debug kernel: a report while booting is listed, not judged" \
+	[ "$(debug_case boot "[    0.5] WARNING: possible recursive locking detected\n$started")" = 0 ]
+injected="[    2.0] $DMESG_INJECTED_BEGIN\n[    2.1] fail-load: vmalloc error: size 8192, mode:0xcc0\n[    2.1] Call Trace:\n[    2.1]  <TASK>\n[    2.1]  ? lockdep_hardirqs_on_prepare+0x2a0/0x2a0\n[    2.1]  </TASK>\n[    2.2] $DMESG_INJECTED_END\n"
+tap_check "debug kernel: the faults suite's own allocation failures are no fault" \
+	[ "$(debug_case injected "$started$injected")" = 0 ]
+tap_check "debug kernel: a report among them still fails the run" \
+	[ "$(debug_case injected-kasan "$started${injected/Call Trace:/BUG: KASAN: use-after-free in mine_init}")" != 0 ]
+race='==================================================================\nBUG: KCSAN: data-race in %s / %s\n\nwrite to 0x1 of 8 bytes by task 1 on cpu 0:\n %s+0x1/0x2%s\n==================================================================\n'
+theirs=$(printf "$race" tick_sched_do_timer ktime_get tick_sched_do_timer '')
+mine=$(printf "$race" slice mine_stats_read slice ' [micromine]')
+tap_check "KCSAN row: a data race of the kernel's own is listed, not judged" \
+	[ "$(debug_case kcsan-kernel "$started$theirs\n" CONFIG_KCSAN=y)" = 0 ]
+tap_check "KCSAN row: a data race naming micromine fails the run" \
+	[ "$(debug_case kcsan-mine "$started$theirs\n$mine\n" CONFIG_KCSAN=y)" != 0 ]
 
 # The counter itself, on streams a broken test program leaves behind.
 counts() { printf "$1" >"$dir/s.tap"; "$PYTHON" "$HARNESS/tap.py" count "$dir/s.tap" 2>/dev/null; }

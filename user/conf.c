@@ -58,7 +58,8 @@ void mm_conf_defaults(struct mm_conf *c)
 	c->log_level = MM_LOG_INFO;
 	c->keepalive = 600;
 	c->silence = 180;
-	c->max_line = 32768;
+	/* a notify of a pool paying many miners in its coinbase: 40 KiB and more */
+	c->max_line = 1 << 20;
 	c->share_store = strdup("");
 	c->store_max = 1024;
 	c->store_max_age = 600;

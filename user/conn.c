@@ -290,6 +290,8 @@ static int tls_setup(struct conn *c, const struct conn_target *t, char *why, siz
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl)
 		return fail(why, whylen, -ENOMEM, "TLS setup failed");
+	/* the send buffer may grow (move) between a WANT_WRITE and its retry */
+	SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (is_address(c->host)) {
 		if (t->ca_file && !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host))
 			return fail(why, whylen, -ENOMEM, "TLS setup failed");

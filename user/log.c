@@ -65,9 +65,32 @@ const char *mm_log_level_name(int level)
 	return "?";
 }
 
+/*
+ * Control characters (a pool's job ids and messages may carry escape
+ * sequences and newlines, for a terminal or for forged log lines) are
+ * written as \xNN, and a backslash as \\: one log line stays one line
+ * of what was said.
+ */
+static void escape(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 5 < size; in++) {
+		unsigned char c = *in;
+
+		if (c < 0x20 || c == 0x7f)
+			o += snprintf(out + o, size - o, "\\x%02x", c);
+		else if (c == '\\')
+			o += snprintf(out + o, size - o, "\\\\");
+		else
+			out[o++] = c;
+	}
+	out[o] = 0;
+}
+
 void mm_log(int level, const char *fmt, ...)
 {
-	char stamp[32], msg[1024];
+	char stamp[32], raw[1024], msg[4 * sizeof(raw)];
 	struct timespec now;
 	const char *name = "";
 	struct tm tm;
@@ -77,8 +100,9 @@ void mm_log(int level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	escape(raw, msg, sizeof(msg));
 	if (log_syslog) {
 		syslog(level, "%s", msg);
 		return;

@@ -160,7 +160,7 @@ void miner_tick(struct run *r, time_t now)
 	r->idle_again = now + MODULE_RETRY;
 	mm_info("module: back");
 	tell_config(r, &c);
-	if (r->state == SESSION_MINING && r->got_job && r->pool_slot >= 0 &&
+	if (r->state == SESSION_MINING && r->sess.got_job && r->pool_slot >= 0 &&
 	    r->pool_jobs[r->pool_slot].valid)
 		miner_new_job(r, r->pool_slot, true);
 }
@@ -218,6 +218,9 @@ static int submit(struct run *r, int slot, bool clean)
 	uint8_t root[WORK_HASH_SIZE];
 	int ret;
 
+	/* stopping: the module was flushed, and gets no new work */
+	if (r->stopping)
+		return -ESHUTDOWN;
 	if (!++r->next_kjob)
 		r->next_kjob = 1;
 	k = &r->kjobs[r->next_kjob % KERNEL_JOBS];
@@ -235,7 +238,7 @@ static int submit(struct run *r, int slot, bool clean)
 	k->epoch = r->epoch;
 	k->node = r->node;
 	memcpy(k->job_id, pj->job.id, sizeof(k->job_id));
-	k->version_mask = r->version_mask;
+	k->version_mask = r->sess.version_mask;
 	k->difficulty = pj->difficulty;
 
 	job.id = r->next_kjob;
@@ -370,7 +373,7 @@ static void take(struct run *r, const struct mm_share *ms)
 		fate(r, &s, FATE_STALE, 0, "its pool job was replaced by a clean job");
 		return;
 	}
-	if (r->state == SESSION_MINING && r->got_job)
+	if (r->state == SESSION_MINING && r->sess.got_job)
 		session_submit(r, &s);
 	else
 		store_share(r, &s, r->state == SESSION_MINING ?

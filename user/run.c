@@ -165,6 +165,14 @@ static void reload(struct run *r)
 		return;
 	}
 	changed = !same_nodes(&r->conf, &c);
+	/*
+	 * The session ends under the nodes it was opened with (its shares in
+	 * flight go to the store, to follow their node like the others).
+	 */
+	if (changed) {
+		session_end(r, "the trusted nodes changed", false);
+		conn_close(&r->probe);
+	}
 	/* kept shares follow their node by name */
 	for (i = 0; i < r->nstore; i++) {
 		int n = r->store[i].node;
@@ -179,9 +187,11 @@ static void reload(struct run *r)
 	r->conf = c;
 	mm_log_setup(r->conf.log_level, r->conf.syslog);
 	mm_info("reloaded %s%s", r->conf_path, changed ? ": new trusted nodes" : "");
+	/* share-store-max may be lower now */
+	store_limit(r, 0);
+	store_save(r);
 	if (changed) {
-		session_end(r, "the trusted nodes changed", false);
-		conn_close(&r->probe);
+		r->redirect_host[0] = r->redirect_port[0] = 0;
 		r->node = 0;
 		r->session_node = -1;
 		r->failures = r->streak = 0;
@@ -347,6 +357,21 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 		probe_io(r, p[probe].revents);
 }
 
+/*
+ * No pool for share-max-age: what the module finds now could not be sent
+ * before it is stale, so it stops mining until a pool is back (which
+ * sends new jobs).
+ */
+static void idle_without_pool(struct run *r, time_t now)
+{
+	if (r->state == SESSION_MINING || !r->pool_lost || !(r->running || r->queued) ||
+	    now - r->pool_lost < r->conf.store_max_age)
+		return;
+	mm_warn("no pool for %lld s (share-max-age): mining stops until one is back",
+		(long long)(now - r->pool_lost));
+	miner_flush(r);
+}
+
 static void loop(struct run *r, int sigfd)
 {
 	time_t now, collected = 0;
@@ -365,6 +390,8 @@ static void loop(struct run *r, int sigfd)
 		session_tick(r, now);
 		probe_tick(r, now);
 		miner_tick(r, now);
+		idle_without_pool(r, now);
+		store_tick(r, now, false);
 		/* events can be lost (ENOBUFS); the share queue cannot */
 		if (now - collected >= 2) {
 			miner_collect(r);
@@ -374,7 +401,11 @@ static void loop(struct run *r, int sigfd)
 	}
 }
 
-/* SIGTERM: no new work; the module's last shares out; the answers in. */
+/*
+ * SIGTERM: no new work (the module flushed, and given no job while the
+ * answers come in: a notify meanwhile is not mined); the module's last
+ * shares out; the answers in.
+ */
 static void stop(struct run *r, int sigfd)
 {
 	time_t until = run_now() + STOP_WAIT;
@@ -385,6 +416,7 @@ static void stop(struct run *r, int sigfd)
 	while (r->state == SESSION_MINING && r->nflight && run_now() < until)
 		turn(r, sigfd, 200);
 	session_end(r, "stopping", false);
+	store_tick(r, run_now(), true);
 	conn_close(&r->probe);
 	state_remove(r);
 	state_summary(r);
@@ -514,7 +546,11 @@ int cmd_run(int argc, char *argv[])
 		goto conf;
 	mm_info("micromine %s: %d trusted node%s, first %s", MICROMINE_TOOL_VERSION,
 		r->conf.nnodes, r->conf.nnodes == 1 ? "" : "s", r->conf.nodes[0].name);
-	store_load(r);
+	if (store_load(r)) {
+		ret = EXIT_FAIL;
+		miner_close(r);
+		goto conf;
+	}
 	loop(r, sigfd);
 	stop(r, sigfd);
 	ret = EXIT_OK;

@@ -25,6 +25,7 @@
 #define SEEN		4096	/* recent shares, to know duplicates */
 #define MAX_GARBAGE	5	/* bad lines without a good job between: failed */
 #define MODULE_RETRY	2	/* s between looks for a module that went away */
+#define STORE_WRITE_EVERY 10	/* s between writes of the share-store file, at most */
 
 /* Where a share ended up; each found share is counted in exactly one. */
 enum share_fate {
@@ -139,6 +140,52 @@ enum session_state {
 	SESSION_MINING,		/* authorized, jobs flowing */
 };
 
+/* Stratum's share difficulty until the pool sets one */
+#define STM_DEFAULT_DIFFICULTY	1.0
+
+/**
+ * struct session - what one connection to a node agreed and saw
+ * @subscribed: the subscription is answered
+ * @authorized: mining.authorize said yes
+ * @got_job: this session has sent a job: until then a share of an earlier
+ *	session's job is kept, as the pool may have voided the job meanwhile
+ * @version_mask: granted by this node's mining.configure (0: no rolling)
+ * @difficulty: the current share difficulty (Stratum's default, 1, until
+ *	the node sets one)
+ * @next_difficulty: set_difficulty's value, for the next job (0: none)
+ * @id_subscribe: request ids of the session's opening requests
+ * @id_authorize: see @id_subscribe
+ * @id_configure: see @id_subscribe (-1: not sent)
+ * @garbage: bad lines from this connection
+ * @end_why: a line's handler ended the session: why (empty: it did not)
+ * @end_failed: ... and whether the node failed
+ * @end_skip: ... and whether to go to the next node at once
+ * @started: when the connection was opened (the opening's time limit)
+ * @connected_at: when the session started mining
+ * @last_rx: when the node last sent a line
+ * @last_suggest: when lower difficulty was last asked for
+ *
+ * session_reset() starts every connection from this all new: nothing a
+ * node agreed to (difficulty, version rolling) reaches another session.
+ */
+struct session {
+	bool subscribed;
+	bool authorized;
+	bool got_job;
+	uint32_t version_mask;
+	double difficulty;
+	double next_difficulty;
+	int64_t id_subscribe, id_authorize, id_configure;
+	int garbage;
+	char end_why[256];
+	bool end_failed;
+	bool end_skip;
+	time_t started;
+	time_t connected_at;
+	time_t last_rx;
+	time_t last_suggest;
+};
+
 /**
  * struct counters - the shares' fates, and more, since the start
  * @found: shares the module found for this run (and restored from the store)
@@ -164,6 +211,7 @@ struct counters {
  * @conf_must_exist: the file was named on the command line
  * @check_only: --check: show the settings and stop
  * @argv_conf: the settings given on the command line, applied over the file
+ * @nargv_conf: how many
  * @kernel: requests to the module
  * @events: the module's events
  * @module_gone: the module went away (unloaded) while running; both
@@ -180,28 +228,17 @@ struct counters {
  * @node: the node in use (index into conf.nodes)
  * @redirect_host: client.reconnect's host for the next connection, or ""
  * @redirect_port: and its port
+ * @redirect_node: the node that asked for it (for no other node's use)
+ * @sess: the session of the connection (reset with each)
  * @epoch: number of the session (extranonce1), for the shares
  * @sub: the subscription
  * @session_node: the node @sub belongs to, to resume it
- * @subscribed: this connection's subscription is answered
- * @authorized: mining.authorize said yes
- * @got_job: this session has sent a job: until then a share of an earlier
- *	session's job is kept, as the pool may have voided the job meanwhile
- * @version_mask: granted by mining.configure (0: no rolling)
- * @difficulty: the pool's current difficulty
- * @next_difficulty: set_difficulty's value, for the next job
  * @next_xn2: the extranonce2 of the next kernel job: never the same twice
  *	in a run (a job the pool sends again is not mined again), and from a
  *	random start, so a restart that resumes the session mines anew
  * @next_id: the next request id
- * @id_subscribe: request ids of the session's opening requests
- * @id_authorize: see @id_subscribe
- * @id_configure: see @id_subscribe
- * @garbage: bad lines from this connection
- * @no_configure: nodes that hung up on mining.configure: not sent there again
- * @end_why: a line's handler ended the session: why (empty: it did not)
- * @end_failed: ... and whether the node failed
- * @end_skip: ... and whether to go to the next node at once
+ * @no_configure: until when each node goes without mining.configure (it
+ *	hung up on it: a server that does not know it, or a glitch)
  * @pool_jobs: the pool's latest jobs
  * @pool_seq: the last pool job's number
  * @pool_slot: the newest pool job's slot (-1: none)
@@ -218,13 +255,11 @@ struct counters {
  * @nflight: how many
  * @store: shares waiting for a pool
  * @nstore: how many
+ * @store_cap: the room in @store (share-store-max when it was last grown)
  * @seen: recent shares (hash of job, nonce, version), for duplicates
  * @nseen: shares put in @seen so far
  * @count: the counters
- * @connected_at: when the session started mining
- * @last_rx: when the pool last sent a line
- * @last_share: when a share was last sent
- * @last_suggest: when lower difficulty was last asked for
+ * @last_share: when a share was last sent (to any node)
  * @reconnect_at: when to connect next (0: now)
  * @failures: failed attempts on the current node in a row
  * @streak: failed attempts on any node in a row, for the backoff
@@ -234,6 +269,9 @@ struct counters {
  * @probe_started: when the check began
  * @probe_id: the probe's subscribe request
  * @probe_ok: the node answered the probe
+ * @store_dirty: the share-store file needs writing
+ * @store_written: when it was last written
+ * @pool_lost: when the last session ended, while none mines (0: one does)
  * @state_dirty: the status file needs writing
  * @state_written: when it was last written
  * @stopping: SIGTERM or SIGINT came
@@ -260,23 +298,14 @@ struct run {
 	int node;
 	char redirect_host[STM_MAX_HOST + 1];
 	char redirect_port[6];
+	int redirect_node;
 	uint64_t epoch;
 	struct stm_subscription sub;
 	int session_node;
-	bool subscribed;
-	bool authorized;
-	bool got_job;
-	uint32_t version_mask;
-	double difficulty;
-	double next_difficulty;
 	uint64_t next_xn2;
 	int64_t next_id;
-	int64_t id_subscribe, id_authorize, id_configure;
-	int garbage;
-	bool no_configure[MM_MAX_NODES];
-	char end_why[256];
-	bool end_failed;
-	bool end_skip;
+	time_t no_configure[MM_MAX_NODES];
+	struct session sess;
 
 	struct pool_job pool_jobs[POOL_JOBS];
 	uint64_t pool_seq;
@@ -292,14 +321,12 @@ struct run {
 	int nflight;
 	struct share *store;
 	int nstore;
+	int store_cap;
 	uint64_t seen[SEEN];
 	unsigned int nseen;
 
 	struct counters count;
-	time_t connected_at;
-	time_t last_rx;
 	time_t last_share;
-	time_t last_suggest;
 	time_t reconnect_at;
 	int failures;
 	int streak;
@@ -313,6 +340,9 @@ struct run {
 
 	bool state_dirty;
 	time_t state_written;
+	bool store_dirty;
+	time_t store_written;
+	time_t pool_lost;
 	volatile int stopping;
 	volatile int reload;
 };
@@ -340,10 +370,12 @@ void miner_watch(struct run *r);
 void miner_cpus(struct run *r);
 
 /* store.c */
+void store_limit(struct run *r, int room);
 void store_share(struct run *r, const struct share *s, const char *why);
 void store_release(struct run *r);
-void store_load(struct run *r);
+int store_load(struct run *r);
 void store_save(struct run *r);
+void store_tick(struct run *r, time_t now, bool force);
 void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why);
 
 /* state.c */

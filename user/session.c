@@ -19,6 +19,7 @@
 
 #define ROLL_MASK	0x1fffe000	/* the version bits BIP 320 leaves to miners */
 #define SESSION_TIMEOUT	30		/* seconds to connect, subscribe and authorize */
+#define NO_CONFIGURE_FOR 3600		/* seconds a node goes without mining.configure */
 
 static struct mm_node *node(struct run *r)
 {
@@ -32,13 +33,20 @@ static void send_line(struct run *r, char *line)
 	free(line);
 }
 
-/* Connect to the current node (or where client.reconnect pointed). */
+/* A new connection's session: nothing of the one before. */
+static void session_reset(struct session *sess, time_t now)
+{
+	memset(sess, 0, sizeof(*sess));
+	sess->difficulty = STM_DEFAULT_DIFFICULTY;
+	sess->id_subscribe = sess->id_authorize = sess->id_configure = -1;
+	sess->started = sess->last_rx = now;
+}
+
+/* Connect to the current node (or where its client.reconnect pointed). */
 void session_start(struct run *r)
 {
 	struct mm_node *n = node(r);
 	struct conn_target t = {
-		.host = r->redirect_host[0] ? r->redirect_host : n->host,
-		.port = r->redirect_port[0] ? r->redirect_port : n->port,
 		.tls = n->tls,
 		.ca_file = n->ca_file,
 		.pin = n->pinned ? n->fingerprint : NULL,
@@ -46,10 +54,13 @@ void session_start(struct run *r)
 	};
 	char why[256];
 
+	/* a redirect is the asking node's: another node has its own address */
+	if (r->redirect_node != r->node)
+		r->redirect_host[0] = r->redirect_port[0] = 0;
+	t.host = r->redirect_host[0] ? r->redirect_host : n->host;
+	t.port = r->redirect_port[0] ? r->redirect_port : n->port;
 	mm_info("node %s: connecting to %s:%s%s", n->name, t.host, t.port, n->tls ? " (TLS)" : "");
-	r->garbage = 0;
-	r->got_job = false;
-	r->last_rx = run_now();
+	session_reset(&r->sess, run_now());
 	if (conn_open(&r->conn, &t, why, sizeof(why))) {
 		mm_warn("node %s: %s", n->name, why);
 		r->state = SESSION_NONE;
@@ -68,18 +79,22 @@ static void session_opened(struct run *r)
 	mm_info("node %s: connected, %s", node(r)->name,
 		resume ? "resuming the last session" : "new session");
 	r->state = SESSION_SUBSCRIBING;
-	r->authorized = false;
-	r->last_rx = run_now();
-	r->id_configure = -1;
-	r->subscribed = false;
-	if (r->conf.version_rolling && !r->no_configure[r->node]) {
-		r->id_configure = r->next_id++;
-		send_line(r, stm_configure(r->id_configure, ROLL_MASK));
+	r->sess.last_rx = run_now();
+	if (r->conf.version_rolling && r->no_configure[r->node] <= run_now()) {
+		r->sess.id_configure = r->next_id++;
+		send_line(r, stm_configure(r->sess.id_configure, ROLL_MASK));
 	}
-	r->id_subscribe = r->next_id++;
-	send_line(r, stm_subscribe(r->id_subscribe, MM_AGENT, resume ? r->sub.session : NULL));
-	r->id_authorize = r->next_id++;
-	send_line(r, stm_authorize(r->id_authorize, node(r)->user, node(r)->password));
+	r->sess.id_subscribe = r->next_id++;
+	send_line(r, stm_subscribe(r->sess.id_subscribe, MM_AGENT, resume ? r->sub.session : NULL));
+	/*
+	 * Before authorizing: pools that serve other miners send the first
+	 * job with authorize's answer, at their default difficulty (16384 on
+	 * one), and the next one a minute later.
+	 */
+	if (r->conf.suggest_difficulty > 0)
+		send_line(r, stm_suggest_difficulty(r->next_id++, r->conf.suggest_difficulty));
+	r->sess.id_authorize = r->next_id++;
+	send_line(r, stm_authorize(r->sess.id_authorize, node(r)->user, node(r)->password));
 }
 
 /**
@@ -98,15 +113,21 @@ void session_end(struct run *r, const char *why, bool failed)
 	if (r->state == SESSION_NONE)
 		return;
 	mm_log(failed ? MM_LOG_WARN : MM_LOG_INFO, "node %s: disconnected: %s", node(r)->name, why);
-	/* some servers hang up on methods they do not know: no configure next time */
-	if (r->state == SESSION_SUBSCRIBING && r->id_configure >= 0 && !r->subscribed) {
-		mm_info("node %s: hung up before answering: next time without mining.configure",
-			node(r)->name);
-		r->no_configure[r->node] = true;
+	/*
+	 * Some servers hang up on methods they do not know: no configure
+	 * there for a while (a glitch at that moment costs version rolling
+	 * for an hour, not for good).
+	 */
+	if (r->state == SESSION_SUBSCRIBING && r->sess.id_configure >= 0 && !r->sess.subscribed) {
+		mm_info("node %s: hung up before answering: without mining.configure for %d s",
+			node(r)->name, NO_CONFIGURE_FOR);
+		r->no_configure[r->node] = run_now() + NO_CONFIGURE_FOR;
 	}
+	if (r->state == SESSION_MINING)
+		r->pool_lost = run_now();
 	conn_close(&r->conn);
 	r->state = SESSION_NONE;
-	r->authorized = false;
+	r->sess.authorized = false;
 	for (i = 0; i < r->nflight; i++) {
 		r->flight[i].share.sent_before = true;
 		store_share(r, &r->flight[i].share, "no answer before the connection ended");
@@ -125,11 +146,11 @@ void session_end(struct run *r, const char *why, bool failed)
  */
 static void end_later(struct run *r, const char *why, bool failed, bool skip)
 {
-	if (r->end_why[0])
+	if (r->sess.end_why[0])
 		return;
-	snprintf(r->end_why, sizeof(r->end_why), "%s", why);
-	r->end_failed = failed;
-	r->end_skip = skip;
+	snprintf(r->sess.end_why, sizeof(r->sess.end_why), "%s", why);
+	r->sess.end_failed = failed;
+	r->sess.end_skip = skip;
 }
 
 /* The pool keeps sending what we cannot use: give up on it. */
@@ -137,23 +158,22 @@ static void garbage(struct run *r, const char *why)
 {
 	r->count.garbage++;
 	mm_warn("node %s: refused a line: %s", node(r)->name, why);
-	if (++r->garbage == MAX_GARBAGE)
+	if (++r->sess.garbage == MAX_GARBAGE)
 		end_later(r, "it keeps sending bad lines", false, true);
 }
 
 static void start_mining(struct run *r)
 {
 	r->state = SESSION_MINING;
-	r->connected_at = run_now();
+	r->pool_lost = 0;
+	r->sess.connected_at = run_now();
 	r->count.connects++;
 	r->failures = 0;
 	r->streak = 0;
 	r->state_dirty = true;
 	mm_info("node %s: authorized as %s, mining", node(r)->name, node(r)->user);
-	if (r->conf.suggest_difficulty > 0)
-		send_line(r, stm_suggest_difficulty(r->next_id++, r->conf.suggest_difficulty));
 	/* a job of this session came before the answer: mine it (else wait) */
-	if (r->got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid) {
+	if (r->sess.got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid) {
 		miner_new_job(r, r->pool_slot, true);
 		store_release(r);
 	}
@@ -181,7 +201,7 @@ static void subscribed(struct run *r, struct stm_msg *m)
 		for (i = 0; i < POOL_JOBS; i++)
 			r->pool_jobs[i].valid = false;
 	}
-	r->subscribed = true;
+	r->sess.subscribed = true;
 	mm_info("node %s: subscribed (extranonce2 %d bytes)%s", node(r)->name, s.xn2_size,
 		same ? ", session resumed" : "");
 	r->sub = s;
@@ -194,24 +214,24 @@ static void answered(struct run *r, struct stm_msg *m)
 	char why[256];
 	int i;
 
-	if (m->id == r->id_configure) {
-		if (m->failed || stm_parse_configure(m->result, &r->version_mask, why, sizeof(why))) {
-			r->version_mask = 0;
+	if (m->id == r->sess.id_configure) {
+		if (m->failed || stm_parse_configure(m->result, &r->sess.version_mask, why, sizeof(why))) {
+			r->sess.version_mask = 0;
 			mm_info("node %s: no version rolling (%s)", node(r)->name,
 				m->failed ? m->err_msg : why);
 		} else {
-			r->version_mask &= ROLL_MASK;
-			mm_info("node %s: version rolling, mask %08x", node(r)->name, r->version_mask);
+			r->sess.version_mask &= ROLL_MASK;
+			mm_info("node %s: version rolling, mask %08x", node(r)->name, r->sess.version_mask);
 		}
 		return;
 	}
-	if (m->id == r->id_subscribe) {
+	if (m->id == r->sess.id_subscribe) {
 		subscribed(r, m);
 		return;
 	}
-	if (m->id == r->id_authorize) {
+	if (m->id == r->sess.id_authorize) {
 		if (!m->failed && json_is_true(m->result)) {
-			r->authorized = true;
+			r->sess.authorized = true;
 			start_mining(r);
 		} else {
 			snprintf(why, sizeof(why), "authorization of %s refused%s%s", node(r)->user,
@@ -250,7 +270,7 @@ static void notified(struct run *r, struct stm_msg *m)
 	struct pool_job *pj;
 	int slot, i;
 
-	if (!r->subscribed) {
+	if (!r->sess.subscribed) {
 		garbage(r, "mining.notify before the subscription");
 		return;
 	}
@@ -267,13 +287,13 @@ static void notified(struct run *r, struct stm_msg *m)
 			r->pool_jobs[i].valid = false;
 	pj->valid = true;
 	pj->seq = ++r->pool_seq;
-	r->garbage = 0;		/* bad lines count until the next good job */
-	r->got_job = true;
-	if (r->next_difficulty > 0) {
-		r->difficulty = r->next_difficulty;
-		r->next_difficulty = 0;
+	r->sess.garbage = 0;		/* bad lines count until the next good job */
+	r->sess.got_job = true;
+	if (r->sess.next_difficulty > 0) {
+		r->sess.difficulty = r->sess.next_difficulty;
+		r->sess.next_difficulty = 0;
 	}
-	pj->difficulty = r->difficulty;
+	pj->difficulty = r->sess.difficulty;
 	r->pool_slot = slot;
 	mm_info("node %s: job %s%s, difficulty %g", node(r)->name, m->job.id,
 		m->job.clean ? " (clean)" : "", pj->difficulty);
@@ -298,6 +318,7 @@ static void reconnect_asked(struct run *r, struct stm_msg *m)
 	snprintf(r->redirect_host, sizeof(r->redirect_host), "%s",
 		 strcmp(host, node(r)->host) ? host : "");
 	snprintf(r->redirect_port, sizeof(r->redirect_port), "%s", m->port ? port : "");
+	r->redirect_node = r->node;
 	r->reconnect_at = run_now() + m->wait;
 	mm_info("node %s: the pool asks to reconnect%s%s%s in %d s", node(r)->name,
 		m->host[0] || m->port ? " to " : "", m->host, m->port ? port : "", m->wait);
@@ -311,17 +332,17 @@ static int session_line(void *arg, const char *line, size_t len)
 	struct stm_msg m;
 	char why[256];
 
-	r->last_rx = run_now();
+	r->sess.last_rx = run_now();
 	if (!line) {
 		snprintf(why, sizeof(why), "a line longer than %d bytes (max-line): skipped",
 			 r->conf.max_line);
 		garbage(r, why);
-		return r->end_why[0] ? -ECONNABORTED : 0;
+		return r->sess.end_why[0] ? -ECONNABORTED : 0;
 	}
 	if (stm_parse(line, len, &m, why, sizeof(why))) {
 		stm_msg_free(&m);
 		garbage(r, why);
-		return r->end_why[0] ? -ECONNABORTED : 0;
+		return r->sess.end_why[0] ? -ECONNABORTED : 0;
 	}
 	switch (m.type) {
 	case STM_RESPONSE:
@@ -332,9 +353,7 @@ static int session_line(void *arg, const char *line, size_t len)
 		break;
 	case STM_SET_DIFFICULTY:
 		mm_info("node %s: difficulty %g from the next job", node(r)->name, m.difficulty);
-		r->next_difficulty = m.difficulty;
-		if (!r->difficulty)
-			r->difficulty = m.difficulty;
+		r->sess.next_difficulty = m.difficulty;
 		break;
 	case STM_SET_EXTRANONCE:
 		mm_info("node %s: new extranonce (extranonce2 %d bytes)", node(r)->name, m.xn2_size);
@@ -344,8 +363,8 @@ static int session_line(void *arg, const char *line, size_t len)
 		r->epoch++;
 		break;
 	case STM_SET_VERSION_MASK:
-		r->version_mask = m.version_mask & ROLL_MASK;
-		mm_info("node %s: version mask %08x", node(r)->name, r->version_mask);
+		r->sess.version_mask = m.version_mask & ROLL_MASK;
+		mm_info("node %s: version mask %08x", node(r)->name, r->sess.version_mask);
 		break;
 	case STM_RECONNECT:
 		reconnect_asked(r, &m);
@@ -366,7 +385,7 @@ static int session_line(void *arg, const char *line, size_t len)
 		break;
 	}
 	stm_msg_free(&m);
-	return r->end_why[0] ? -ECONNABORTED : 0;
+	return r->sess.end_why[0] ? -ECONNABORTED : 0;
 }
 
 /**
@@ -379,13 +398,13 @@ void session_io(struct run *r, short revents)
 	char why[256];
 	int ret;
 
-	r->end_why[0] = 0;
+	r->sess.end_why[0] = 0;
 	ret = conn_io(&r->conn, revents, session_line, r, why, sizeof(why));
-	if (r->end_why[0]) {
-		snprintf(why, sizeof(why), "%s", r->end_why);
-		r->end_why[0] = 0;
-		session_end(r, why, r->end_failed);
-		if (r->end_skip)
+	if (r->sess.end_why[0]) {
+		snprintf(why, sizeof(why), "%s", r->sess.end_why);
+		r->sess.end_why[0] = 0;
+		session_end(r, why, r->sess.end_failed);
+		if (r->sess.end_skip)
 			run_fail_node(r, why, true);
 	} else if (ret == 1) {
 		session_opened(r);
@@ -428,28 +447,32 @@ void session_submit(struct run *r, const struct share *s)
 /* Timers: a silent pool, a session that does not get going, keepalive. */
 void session_tick(struct run *r, time_t now)
 {
-	int limit = r->state == SESSION_MINING || r->conf.silence < SESSION_TIMEOUT ?
-		    r->conf.silence : SESSION_TIMEOUT;
 	time_t quiet;
 	char why[64];
 
 	if (r->state == SESSION_NONE)
 		return;
-	if (now - r->last_rx > limit) {
-		snprintf(why, sizeof(why), "silent for %lld s", (long long)(now - r->last_rx));
+	/* the opening as a whole has its time, however chatty the node */
+	if (r->state != SESSION_MINING && now - r->sess.started > SESSION_TIMEOUT) {
+		snprintf(why, sizeof(why), "not mining after %d s", SESSION_TIMEOUT);
+		session_end(r, why, true);
+		return;
+	}
+	if (now - r->sess.last_rx > r->conf.silence) {
+		snprintf(why, sizeof(why), "silent for %lld s", (long long)(now - r->sess.last_rx));
 		session_end(r, why, true);
 		return;
 	}
 	if (r->state != SESSION_MINING)
 		return;
-	quiet = r->last_share > r->connected_at ? r->last_share : r->connected_at;
-	if (r->last_suggest > quiet)
-		quiet = r->last_suggest;
+	quiet = r->last_share > r->sess.connected_at ? r->last_share : r->sess.connected_at;
+	if (r->sess.last_suggest > quiet)
+		quiet = r->sess.last_suggest;
 	if (r->conf.keepalive && now - quiet > r->conf.keepalive &&
-	    r->difficulty / 2 >= STM_MIN_DIFFICULTY) {
+	    r->sess.difficulty / 2 >= STM_MIN_DIFFICULTY) {
 		mm_info("node %s: no share for %d s: asking for difficulty %g", node(r)->name,
-			r->conf.keepalive, r->difficulty / 2);
-		send_line(r, stm_suggest_difficulty(r->next_id++, r->difficulty / 2));
-		r->last_suggest = now;
+			r->conf.keepalive, r->sess.difficulty / 2);
+		send_line(r, stm_suggest_difficulty(r->next_id++, r->sess.difficulty / 2));
+		r->sess.last_suggest = now;
 	}
 }

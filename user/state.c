@@ -50,8 +50,8 @@ static json_t *state_json(struct run *r)
 	json_object_set_new(by, "other", json_integer(c->rejected_by[0]));
 	o = json_pack("{s:i,s:s,s:s,s:b,s:o,s:f,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:I,s:I,s:I}",
 		      "pid", (int)getpid(), "node", n->name, "url", n->url, "connected", connected,
-		      "connected_since", iso_time(connected ? r->connected_at : 0),
-		      "difficulty", r->difficulty, "worker", n->user,
+		      "connected_since", iso_time(connected ? r->sess.connected_at : 0),
+		      "difficulty", r->sess.difficulty, "worker", n->user,
 		      "found", (json_int_t)c->found,
 		      "accepted", (json_int_t)c->fate[FATE_ACCEPTED],
 		      "rejected", (json_int_t)c->fate[FATE_REJECTED],

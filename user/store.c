@@ -8,10 +8,12 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <jansson.h>
 
 #include "log.h"
@@ -53,6 +55,29 @@ void fate(struct run *r, const struct share *s, enum share_fate f, int code, con
 }
 
 /**
+ * store_limit() - keep no more than share-store-max shares
+ * @r: the run
+ * @room: and room for this many more
+ *
+ * The oldest go, each counted as dropped and logged; after a reload that
+ * lowered share-store-max, at once.
+ */
+void store_limit(struct run *r, int room)
+{
+	int over = r->nstore + room - r->conf.store_max, i;
+
+	if (over <= 0)
+		return;
+	if (over > r->nstore)
+		over = r->nstore;
+	for (i = 0; i < over; i++)
+		fate(r, &r->store[i], FATE_DROPPED, 0, "the share store is full: the oldest goes");
+	memmove(r->store, r->store + over, (r->nstore - over) * sizeof(*r->store));
+	r->nstore -= over;
+	r->state_dirty = true;
+}
+
+/**
  * store_share() - keep a share until a pool takes it
  * @r: the run
  * @s: the share
@@ -60,16 +85,17 @@ void fate(struct run *r, const struct share *s, enum share_fate f, int code, con
  */
 void store_share(struct run *r, const struct share *s, const char *why)
 {
-	if (r->nstore == r->conf.store_max) {
-		fate(r, &r->store[0], FATE_DROPPED, 0, "the share store is full: the oldest goes");
-		memmove(r->store, r->store + 1, --r->nstore * sizeof(*r->store));
-	}
-	if (!r->store) {
-		r->store = calloc(r->conf.store_max, sizeof(*r->store));
-		if (!r->store) {
+	store_limit(r, 1);
+	/* the array as large as share-store-max, which a reload may raise */
+	if (r->store_cap < r->conf.store_max) {
+		struct share *a = reallocarray(r->store, r->conf.store_max, sizeof(*a));
+
+		if (!a) {
 			fate(r, s, FATE_DROPPED, 0, "out of memory");
 			return;
 		}
+		r->store = a;
+		r->store_cap = r->conf.store_max;
 	}
 	r->store[r->nstore++] = *s;
 	mm_info("share kept: job %s, nonce %08x (%s)", s->job_id, s->nonce, why);
@@ -188,14 +214,60 @@ static void session_parse(struct run *r, json_t *o)
 	r->session_node = n;
 }
 
-/* Write the kept shares and the session to the share-store file (atomically). */
+/**
+ * store_save() - the kept shares or the session changed
+ * @r: the run
+ *
+ * The file is written by store_tick(), at most every STORE_WRITE_EVERY
+ * seconds and at the end: on flash, a write per share found (thousands an
+ * hour at a low difficulty with no pool) would wear it out.
+ */
 void store_save(struct run *r)
+{
+	r->store_dirty = true;
+}
+
+/* Write @o to @path: a new file, synced, renamed over the old one. */
+static int write_synced(json_t *o, const char *path)
+{
+	char tmp[4096], dir[4096], *slash;
+	int fd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (json_dumpfd(o, fd, JSON_COMPACT) || fsync(fd))
+		ret = errno ? -errno : -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	/* the rename itself, on disk */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Write the kept shares and the session to the share-store file. */
+static void store_write(struct run *r)
 {
 	const char *path = r->conf.share_store;
 	json_t *o, *a;
-	char tmp[4096];
-	int i;
+	int i, ret;
 
+	r->store_dirty = false;
 	if (!path || !*path)
 		return;
 	a = json_array();
@@ -206,14 +278,66 @@ void store_save(struct run *r)
 						    r->conf.nodes[n].name : ""));
 	}
 	o = json_pack("{s:o,s:o}", "session", session_json(r), "shares", a);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!o || json_dump_file(o, tmp, JSON_COMPACT) || rename(tmp, path))
-		mm_err("share-store %s: cannot write it: %s", path, strerror(errno));
+	ret = o ? write_synced(o, path) : -ENOMEM;
+	if (ret)
+		mm_err("share-store %s: cannot write it: %s", path, strerror(-ret));
 	json_decref(o);
+	r->store_written = run_now();
 }
 
-/* At the start: the session and the shares a previous run kept. */
-void store_load(struct run *r)
+/**
+ * store_tick() - write the share-store file if it changed
+ * @r: the run
+ * @now: the time
+ * @force: whatever the time since the last write (at the end)
+ */
+void store_tick(struct run *r, time_t now, bool force)
+{
+	if (r->store_dirty && (force || now - r->store_written >= STORE_WRITE_EVERY))
+		store_write(r);
+}
+
+/*
+ * Nobody else may write the share store or its directory: they could
+ * replace it (by a link, say) between our checks and writes.
+ */
+static int store_path_safe(const char *path)
+{
+	char dir[4096], *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	if (stat(slash ? dir : ".", &st)) {
+		int ret = -errno;
+
+		mm_err("share-store %s: its directory: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH) || (st.st_uid && st.st_uid != geteuid())) {
+		mm_err("share-store %s: others can write its directory %s: refused", path,
+		       slash ? dir : ".");
+		return -EPERM;
+	}
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISREG(st.st_mode) || st.st_mode & (S_IWGRP | S_IWOTH) ||
+	    st.st_uid != geteuid()) {
+		mm_err("share-store %s: not a file of ours that only we can write: refused", path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/**
+ * store_load() - at the start: the session and the shares a previous run kept
+ * @r: the run
+ *
+ * Return: 0, or -EPERM if others could write the share store.
+ */
+int store_load(struct run *r)
 {
 	const char *path = r->conf.share_store, *node;
 	json_error_t err;
@@ -222,8 +346,12 @@ void store_load(struct run *r)
 	size_t i;
 	int n;
 
-	if (!path || !*path || access(path, F_OK))
-		return;
+	if (!path || !*path)
+		return 0;
+	if (store_path_safe(path))
+		return -EPERM;
+	if (access(path, F_OK))
+		return 0;
 	o = json_load_file(path, 0, &err);
 	a = json_object_get(o, "shares");
 	if (!json_is_array(a)) {
@@ -236,7 +364,7 @@ void store_load(struct run *r)
 		if (rename(path, bad))
 			mm_err("share-store %s: cannot move it: %s", path, strerror(errno));
 		json_decref(o);
-		return;
+		return 0;
 	}
 	session_parse(r, json_object_get(o, "session"));
 	json_array_foreach(a, i, e) {
@@ -257,4 +385,5 @@ void store_load(struct run *r)
 	json_decref(o);
 	mm_info("share-store %s: %d share%s from the previous run%s", path, r->nstore,
 		r->nstore == 1 ? "" : "s", r->session_node >= 0 ? ", and its session" : "");
+	return 0;
 }

@@ -418,7 +418,8 @@ static char *line_of(json_t *o)
 
 	if (!o)
 		return NULL;
-	text = json_dumps(o, JSON_COMPACT);
+	/* numbers as people write them: 0.0005, not 0.00050000000000000001 */
+	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	if (text && asprintf(&line, "%s\n", text) < 0)
 		line = NULL;

@@ -14,7 +14,8 @@
 
 #define STM_MAX_JOB_ID		64	/* characters of a job id */
 #define STM_MAX_BRANCHES	32	/* merkle branch hashes of a job */
-#define STM_MAX_COINB		16384	/* bytes of coinb1 or coinb2 */
+/* bytes of coinb1 or coinb2: whatever the longest line (max-line) holds */
+#define STM_MAX_COINB		(8 << 20)
 #define STM_MAX_XN1		32	/* bytes of extranonce1 */
 #define STM_MAX_XN2		16	/* bytes of extranonce2 */
 #define STM_MAX_SESSION		64	/* characters of a session id */

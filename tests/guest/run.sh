@@ -30,9 +30,12 @@ for suite in "$@"; do
 	fi
 	rmmod micromine 2>/dev/null
 	start=$(date +%s)
-	timeout -k 10 "${MM_SUITE_TIMEOUT:-600}" "${cmd[@]}" >"$tap" 2>&1 </dev/null
+	# (the whole Stratum suite runs about 20 scenarios: it has longer)
+	limit=${MM_SUITE_TIMEOUT:-$([ "$suite" = stratum ] && [ "${MM_STRATUM_FULL:-}" = 1 ] &&
+		echo 1200 || echo 600)}
+	timeout -k 10 "$limit" "${cmd[@]}" >"$tap" 2>&1 </dev/null
 	rc=$?
-	[ $rc -eq 124 ] && echo "Bail out! $suite timed out after ${MM_SUITE_TIMEOUT:-600}s" >>"$tap"
+	[ $rc -eq 124 ] && echo "Bail out! $suite timed out after ${limit}s" >>"$tap"
 	echo "# $suite: exit $rc, $(($(date +%s) - start))s" >>"$tap"
 done
 rmmod micromine 2>/dev/null

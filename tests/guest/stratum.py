@@ -83,19 +83,20 @@ def url(port, tls=False):
 class Run:
     """One `micromine run`, its log in a file."""
 
-    def __init__(self, name, args, valgrind=False, ends=False):
+    def __init__(self, name, args, valgrind=False, ends=False, binary='micromine', env=None):
         """@ends: the run is expected to end on its own."""
         self.name = name
         self.log = os.path.join(TMP, name + '.log')
         self.state = os.path.join(TMP, name + '.json')
-        cmd = ['micromine', 'run', '-c', '/dev/null', '--log-level', 'debug',
+        cmd = [binary, 'run', '-c', '/dev/null', '--log-level', 'debug',
                '-s', 'state=' + self.state, '-s', 'backoff-min=1', '-s', 'backoff-max=2'] + args
         if valgrind:
             cmd = ['valgrind', '-q', '--leak-check=full', '--read-inline-info=no',
                    '--errors-for-leak-kinds=definite,indirect,possible',
                    '--error-exitcode=99', '--log-file=' + self.log + '.vg'] + cmd
         self.f = open(self.log, 'w')
-        self.p = subprocess.Popen(cmd, stdout=self.f, stderr=subprocess.STDOUT)
+        self.p = subprocess.Popen(cmd, stdout=self.f, stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, **(env or {})))
         self.rc = None
         if not ends:
             LIVE.append(self)
@@ -140,6 +141,15 @@ class Run:
 
     def tail(self, lines=25):
         return '\n'.join(self.text().splitlines()[-lines:])
+
+
+def module_job():
+    """The job the module runs (None: none), and micromine status's output."""
+    out = subprocess.run(['micromine', 'status', '--json'], capture_output=True, text=True)
+    try:
+        return json.loads(out.stdout).get('job_id', 'missing'), out
+    except ValueError:
+        return 'no JSON', out
 
 
 def accounted(run, desc):
@@ -248,11 +258,7 @@ def basic():
        (sysfs('shares') - shares0, s.get('found')))
     ok(not os.path.exists(run.state), 'the state file is gone after the stop')
     ok(PW not in run.text(), 'the password is never logged')
-    out = subprocess.run(['micromine', 'status', '--json'], capture_output=True, text=True)
-    try:
-        job = json.loads(out.stdout).get('job_id', 'missing')
-    except ValueError:
-        job = 'no JSON'
+    job, out = module_job()
     ok(job is None, 'the stop flushed the module: no job runs (%s)' % job, out.stderr)
     pool.close()
 
@@ -312,11 +318,31 @@ def clean_jobs():
         jid = pool.new_job(clean=True)
         ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),
            'clean job %s: its shares come, the pool accepts them' % jid, run.tail())
+    # a pool paying 1200 miners in its coinbase, and a long merkle branch:
+    # an 80 KiB notify line (the default max-line), mined like any other
+    jid = pool.new_job(clean=True, outputs=1200, branches=24)
+    job = pool.job_by_id(jid)
+    size = len(json.dumps(job))
+    ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60) and size > 80000,
+       'a notify of %d bytes (1200 outputs, 24 branches): its shares accepted' % size,
+       run.tail())
     cleans, sent, late = voided_sends(run.text())
     ok(cleans >= 3 and sent >= 4 and not late,
        'no share of a job the tool knew was voided is sent (%d clean jobs, %d sent)'
        % (cleans, sent), late)
+    # SIGTERM while answers are slow to come, and a clean job meanwhile:
+    # the stop flushed the module, and the new job is not mined
+    pool.answer_delay = 4
+    mark = run.mark()
+    ok(run.wait_log('sent share of job', 60, mark), 'a share on its way to a slow pool',
+       run.tail())
+    run.p.send_signal(signal.SIGTERM)
+    ok(run.wait_log('stopping', 10, mark), 'SIGTERM', run.tail())
+    pool.new_job(clean=True)
     run.stop()
+    job, _ = module_job()
+    ok(job is None, 'a job sent while stopping is not mined: no job runs after (%s)' % job,
+       run.tail())
     s = accounted(run, 'clean')
     ok(s.get('invalid') == 0, 'no invalid share')
     pool.close()
@@ -342,6 +368,93 @@ def failover():
     accounted(run, 'failover')
     a.close()
     b.close()
+
+
+def per_session():
+    """What a node agreed to is that session's: failing over from a node
+    with version rolling and a low difficulty to one that never sets a
+    difficulty, then to one that ignores mining.configure, neither gets a
+    share below its difficulty or rolled bits it never agreed to."""
+    a = testpool.Pool(3350, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3351, DIFFICULTY, mainnet=False)
+    b.difficulty_mode = 'never'
+    c = testpool.Pool(3352, DIFFICULTY, mainnet=False)
+    c.refuse_configure = 'ignore'
+    run = Run('session', ['-o', url(3350), '-u', 'test.a', '-o', url(3351), '-u', 'test.b',
+                          '-o', url(3352), '-u', 'test.c', '-s', 'failover-after=1',
+                          '-s', 'failback=3600'])
+    ok(wait(lambda: pool_accepted(a) >= 1, 120) and run.has('version rolling, mask'),
+       'session: mining on the first node, rolling versions', run.tail())
+    a.stop_listening()
+    ok(run.wait_log('node %s: job' % url(3351), 120),
+       'the first node gone: a job of the second one', run.tail())
+    ok(run.has('node %s: job %s (clean), difficulty 1\n' % (url(3351), b.jobs[-1]['id'])),
+       'no set_difficulty: its job at Stratum\'s default, 1, not the first node\'s')
+    time.sleep(8)
+    st = b.stats()
+    ok(st.get('requests.mining.submit', 0) == 0,
+       'in 8 s at difficulty 1 nothing is sent to it (%d)' %
+       st.get('requests.mining.submit', 0), st)
+    b.stop_listening()
+    ok(wait(lambda: pool_accepted(c) >= 2, 120),
+       'the second node gone: the third one accepts shares', run.tail())
+    st = c.stats()
+    ok(st.get('unagreed_rolling', 0) == 0 and st.get('rejected.20', 0) == 0,
+       'no version bits rolled without its mining.configure', st)
+    ok(all(sh['version'] == 0x20000000 for sh in c.accepted_shares),
+       'its shares keep the job\'s version')
+    run.stop()
+    accounted(run, 'per-session')
+    for p in (a, b, c):
+        p.close()
+
+
+def difficulty_after_job():
+    """A pool whose set_difficulty comes after the first job: that job is
+    mined at difficulty 1 (nothing below it sent), the next at the pool's."""
+    pool = testpool.Pool(3353, DIFFICULTY, mainnet=False)
+    pool.difficulty_mode = 'after'
+    run = Run('after', ['-o', url(3353), '-u', 'test.after'])
+    ok(run.wait_log('difficulty 1\n', 60), 'the first job at difficulty 1', run.tail())
+    time.sleep(5)
+    st = pool.stats()
+    ok(st.get('requests.mining.submit', 0) == 0,
+       'in 5 s at difficulty 1 nothing is sent (%d)' % st.get('requests.mining.submit', 0), st)
+    pool.new_job(clean=False)
+    ok(wait(lambda: pool_accepted(pool) >= 2, 120), 'the next job at the pool\'s difficulty: '
+       'shares accepted', run.tail())
+    ok(pool.stats().get('rejected.23', 0) == 0, 'none below the difficulty', pool.stats())
+    run.stop()
+    accounted(run, 'difficulty after the job')
+    pool.close()
+
+
+def redirect_stays():
+    """client.reconnect's address belongs to the node that sent it: when the
+    tool goes back to the first node it connects there, not to the address
+    the second node named."""
+    a = testpool.Pool(3354, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3355, DIFFICULTY, mainnet=False)
+    x = testpool.Pool(3356, DIFFICULTY, mainnet=False)
+    run = Run('redirect', ['-o', url(3354), '-u', 'test.a', '-o', url(3355), '-u', 'test.b',
+                           '-s', 'failover-after=1', '-s', 'failback=5'])
+    ok(wait(lambda: pool_accepted(a) >= 1, 120), 'redirect: mining on the first node',
+       run.tail())
+    a.stop_listening()
+    ok(wait(lambda: b.clients() == 1, 120), 'the first node gone: on the second', run.tail())
+    b.reconnect(port=3356)
+    ok(wait(lambda: x.stats().get('authorized.test.b', 0) >= 1, 60),
+       'the second node\'s client.reconnect to another port: followed', run.tail())
+    before = a.stats().get('authorized.test.a', 0)
+    a.start_listening()
+    ok(wait(lambda: a.stats().get('authorized.test.a', 0) > before, 120) and
+       x.stats().get('authorized.test.a', 0) == 0,
+       'the first node back: the tool connects to its own address, its worker never to '
+       'the second node\'s redirect', (run.tail(), x.stats()))
+    run.stop()
+    accounted(run, 'redirect')
+    for p in (a, b, x):
+        p.close()
 
 
 def threads(pid):
@@ -466,9 +579,20 @@ def outage():
     pool.stop_listening()
     mark = run.mark()
     ok(run.wait_log('share kept', 120, mark), 'pool away: shares found are kept', run.tail())
-    kept = kept_since(run, mark)
-    ok(os.path.exists(store) and len(json.load(open(store)).get('shares', [])) >= 1,
+    ok(wait(lambda: os.path.exists(store) and
+            len(json.load(open(store)).get('shares', [])) >= 1, 15),
        'and written to the share store')
+    # on flash: one write per 10 s, not one per share
+    inodes, t_end = set(), time.time() + 12
+    while time.time() < t_end:
+        try:
+            inodes.add(os.stat(store).st_ino)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    kept = kept_since(run, mark)
+    ok(len(kept) >= 4 and len(inodes) <= 3,
+       'the file written %d times in 12 s while %d shares were kept' % (len(inodes), len(kept)))
     accepted = pool_accepted(pool)
     pool.start_listening()
     ok(wait(lambda: pool.stats().get('resumed', 0) >= 1, 60),
@@ -500,6 +624,36 @@ def outage():
     s = accounted(run, 'outage')
     ok(pool.stats().get('rejected.21', 0) == 0 and s.get('rejected') == 0,
        'no stale share was sent to the pool', pool.stats())
+    pool.close()
+
+
+def no_pool():
+    """No pool for share-max-age: the module stops mining (what it found
+    could not be sent in time), and mines again when a pool is back.  A
+    share store in a directory others can write is refused."""
+    open_dir = os.path.join(TMP, 'open')
+    os.mkdir(open_dir)
+    os.chmod(open_dir, 0o777)
+    bad = Run('open-store', ['-o', url(3358), '-u', 'test.nopool', '-s',
+                             'share-store=' + os.path.join(open_dir, 'shares.json')], ends=True)
+    ok(bad.p.wait(30) != 0 and bad.has('others can write its directory'),
+       'a share store others could replace: refused, with the reason', bad.tail())
+    bad.stop()
+    pool = testpool.Pool(3358, DIFFICULTY, mainnet=False)
+    run = Run('nopool', ['-o', url(3358), '-u', 'test.nopool', '-s', 'share-max-age=6',
+                         '-s', 'failover-after=1000'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'no pool: mining first', run.tail())
+    pool.stop_listening()
+    ok(run.wait_log('mining stops until one is back', 60), 'the pool gone for 6 s: '
+       'the module stops', run.tail())
+    job, out = module_job()
+    ok(job is None, 'no job runs in the module (%s)' % job, out.stderr)
+    accepted = pool_accepted(pool)
+    pool.start_listening()
+    ok(wait(lambda: pool_accepted(pool) > accepted, 120), 'the pool back: mining again',
+       run.tail())
+    run.stop()
+    accounted(run, 'no pool')
     pool.close()
 
 
@@ -567,6 +721,18 @@ def misbehaviour():
     ok(run.wait_log('longer than 4096 bytes', 30, mark), 'an overlong line: skipped, logged')
     ok(pool.stats().get('connections', 0) == conns, 'one connection all along')
     ok(pool.stats().get('rejected.20', 0) == 0, 'no garbage was ever submitted')
+    # a job id with an escape sequence and a newline (ids go back to the
+    # pool as they came, so they are escaped where they are logged)
+    mark = run.mark()
+    j = pool.jobs[-1]
+    pool.send_raw(json.dumps({'id': None, 'method': 'mining.notify', 'params': [
+        '\x1b[2J\ninfo    share accepted: forged', j['prevhash'], j['coinb1'], j['coinb2'],
+        j['branches'], j['version'], j['nbits'], j['ntime'], False]}) + '\n')
+    ok(run.wait_log('job \\x1b[2J\\x0ainfo    share accepted: forged', 30, mark) and
+       '\x1b' not in run.text()[mark:],
+       'a job id with an escape sequence and a newline: logged escaped, on one line',
+       run.tail())
+    pool.new_job(clean=True)
 
     mark = run.mark()
     for i in range(5):
@@ -615,7 +781,7 @@ def misbehaviour():
     pool.refuse_configure = 'drop'
     mark = run.mark()
     pool.drop()
-    ok(run.wait_log('next time without mining.configure', 60, mark), 'a pool that hangs up on '
+    ok(run.wait_log('without mining.configure for', 60, mark), 'a pool that hangs up on '
        'mining.configure: noticed', run.tail())
     ok(wait(lambda: pool.clients() == 1, 60), 'and the next session goes without it',
        run.tail())
@@ -828,6 +994,60 @@ def sighup():
     b.close()
 
 
+def store_resized():
+    """SIGHUP with a larger, then a smaller share-store-max while no pool is
+    reachable, the tool under AddressSanitizer: the store grows with the
+    setting and shrinks at once (the oldest dropped, each counted), and
+    every share is accounted for."""
+    asan = os.path.join(os.environ['MM_BIN'], 'micromine-asan')
+    if not os.path.exists(asan):
+        skip('the share store resized', 'no AddressSanitizer build here')
+        return
+    pool = testpool.Pool(3357, DIFFICULTY, mainnet=False)
+    conf = os.path.join(TMP, 'store.conf')
+
+    def store_max(n):
+        with open(conf, 'w') as f:
+            f.write('[run]\nshare-store-max = %d\n[node p]\nurl = %s\nuser = test.store\n'
+                    % (n, url(3357)))
+        os.chmod(conf, 0o600)
+    store_max(4)
+    report = os.path.join(TMP, 'asan')
+    run = Run('store', ['-c', conf], binary=asan,
+              env={'ASAN_OPTIONS': 'log_path=%s:detect_leaks=1' % report,
+                   'UBSAN_OPTIONS': 'log_path=%s:halt_on_error=1:print_stacktrace=1' % report})
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'store: mining', run.tail())
+    pool.stop_listening()
+    ok(run.wait_log('the share store is full', 180),
+       'the pool gone: four shares kept, then the oldest goes', run.tail())
+    mark = run.mark()
+    store_max(64)
+    run.p.send_signal(signal.SIGHUP)
+    ok(run.wait_log('reloaded', 30, mark) and
+       wait(lambda: len(kept_since(run, mark)) >= 12 or run.p.poll() is not None, 180) and
+       wait(lambda: run.count('pending') > 4, 10),
+       'share-store-max raised to 64: more than four kept (%d)' % run.count('pending'),
+       run.tail())
+    mark = run.mark()
+    dropped = run.text().count('the share store is full')
+    store_max(2)
+    run.p.send_signal(signal.SIGHUP)
+    ok(run.wait_log('reloaded', 30, mark) and
+       run.text().count('the share store is full') - dropped >= 3,
+       'lowered to 2: the oldest dropped at once, each logged', run.tail())
+    ok(wait(lambda: 0 < run.count('pending') <= 2, 10),
+       'and at most two kept (%d)' % run.count('pending'))
+    pool.start_listening()
+    ok(wait(lambda: run.count('pending') == 0 and pool_accepted(pool) >= 2, 120),
+       'the pool back: the kept shares sent', run.tail())
+    rc = run.stop()
+    found = [f for f in os.listdir(TMP) if f.startswith('asan')]
+    text = ''.join(open(os.path.join(TMP, f)).read() for f in found)
+    ok(rc == 0 and not text, 'no AddressSanitizer or UBSan report (exit %s)' % rc, text)
+    accounted(run, 'store resized')
+    pool.close()
+
+
 def under_valgrind():
     """The whole life of `run` under valgrind: no leak, no memory error."""
     if not shutil.which('valgrind'):
@@ -854,8 +1074,9 @@ def main():
     # kernel: 5.10 leaves SCHED_IDLE to the tool
     tests = [basic, module_reload, cpu_online]
     if FULL:
-        tests += [tls, clean_jobs, failover, lookups, outage, store_restart, misbehaviour, keepalive,
-                  used_up, sighup, under_valgrind]
+        tests += [tls, clean_jobs, failover, per_session, difficulty_after_job, redirect_stays,
+                  lookups, outage, no_pool, store_restart, misbehaviour, keepalive, used_up,
+                  sighup, store_resized, under_valgrind]
     # MM_STRATUM_ONLY=name,...: those scenarios alone (for a quick look)
     only = os.environ.get('MM_STRATUM_ONLY')
     if only:

@@ -396,6 +396,12 @@ TEST(lines_we_send)
 	l = stm_configure(2, 0x1fffe000);
 	EXPECT_NE(NULL, strstr(l, "[[\"version-rolling\"],{\"version-rolling.mask\":\"1fffe000\",\"version-rolling.min-bit-count\":2}]"));
 	free(l);
+	l = stm_suggest_difficulty(3, 0.0005);
+	EXPECT_STREQ("{\"id\":3,\"method\":\"mining.suggest_difficulty\",\"params\":[0.0005]}\n", l);
+	free(l);
+	l = stm_suggest_difficulty(4, 16384);
+	EXPECT_STREQ("{\"id\":4,\"method\":\"mining.suggest_difficulty\",\"params\":[16384.0]}\n", l);
+	free(l);
 	id = json_string("p1");
 	l = stm_answer(id, json_string("pong"));
 	EXPECT_STREQ("{\"id\":\"p1\",\"result\":\"pong\",\"error\":null}\n", l);

@@ -7,8 +7,12 @@ the first session, whose extranonce1 is the vector's) and freshly made
 easy jobs, and checks every share itself: its own coinbase, merkle root,
 header, SHA-256d (hashlib) and exact target (integers).  It can misbehave
 on command: drop connections, go silent, send garbage or overlong lines,
-send client.reconnect, reject shares with a given code, refuse
-mining.configure, stop listening, require TLS.
+send client.reconnect, reject shares with a given code, refuse, ignore
+or hang up on mining.configure, set the difficulty only after the first
+job or never (Stratum's default, 1, then holds), stop listening, require
+TLS.  It counts what a client must not do: shares below the difficulty
+(rejected.23), rolled version bits without an agreed mask
+(unagreed_rolling).
 
 As a program: testpool.py --port 3333 [--tls-cert C --tls-key K]
 [--difficulty D] [--stats FILE] [--jobs-every S].  As a module: Pool(...)
@@ -66,7 +70,10 @@ class Session:
         self.authorized = False
         self.user = None
         self.mask = 0
-        self.difficulty = pool.difficulty
+        self.configured = False
+        # Stratum's default until set_difficulty (which 'first' sends
+        # before the first job)
+        self.difficulty = pool.difficulty if pool.difficulty_mode == 'first' else 1.0
         self.job_difficulty = {}
         self.seen = set()
 
@@ -103,11 +110,14 @@ class Session:
         if method == 'mining.configure':
             if p.refuse_configure == 'drop':
                 return 'drop'
+            if p.refuse_configure == 'ignore':
+                return None
             if p.refuse_configure:
                 self.answer(mid, None, 20, 'Unsupported method')
                 return None
             ask = int(params[1].get('version-rolling.mask', '0'), 16)
             self.mask = ask & ROLL_MASK
+            self.configured = True
             self.send({'id': mid, 'error': None,
                        'result': {'version-rolling': True,
                                   'version-rolling.mask': '%08x' % self.mask}})
@@ -130,9 +140,14 @@ class Session:
             self.answer(mid, self.authorized)
             if self.authorized:
                 p.count('authorized')
-                self.set_difficulty(self.difficulty)
+                p.count('authorized.' + self.user)
+                if p.difficulty_mode == 'first':
+                    self.set_difficulty(self.difficulty)
                 for job in p.jobs[-1:]:
                     self.notify(dict(job, clean=True))
+                if p.difficulty_mode == 'after':
+                    # for the next job: this one stays at Stratum's default
+                    self.set_difficulty(p.difficulty)
         elif method == 'mining.suggest_difficulty':
             d = float(params[0])
             p.suggested.append(d)
@@ -172,6 +187,9 @@ class Session:
         if len(xn2) != 4:
             return self.reject(mid, 20, 'Wrong extranonce2 size')
         version = int(job['version'], 16)
+        if vbits is not None and not self.configured:
+            p.count('unagreed_rolling')
+            return self.reject(mid, 20, 'Version rolling not agreed')
         if vbits is not None:
             if vbits & ~self.mask:
                 return self.reject(mid, 20, 'Version bits outside the mask')
@@ -198,6 +216,10 @@ class Session:
                 p._close()
             self.writer.transport.abort()
             return 'drop'
+        if p.answer_delay:
+            # a slow pool: the answer comes later
+            p.loop.call_later(p.answer_delay, self.answer, mid, True)
+            return None
         self.answer(mid, True)
         return None
 
@@ -255,12 +277,18 @@ class Pool:
         self.accepted_shares = []
         self.silent = False
         self.reject_code = 0
+        # True (an error), 'drop' (hang up) or 'ignore' (no answer)
         self.refuse_configure = False
+        # 'first': set_difficulty before the first job; 'after': after it
+        # (the first job at 1); 'never'
+        self.difficulty_mode = 'first'
         self.refuse_authorize = False
         # the next accepted share's answer: 'hang up' or 'go away' (stop
         # listening too) instead of it
         self.lose_answer = None
         self.honour_suggest = True
+        # seconds before an accepted share's answer
+        self.answer_delay = 0
         self.last_rx = 0
         self.xn1_next = 1
         self.job_next = 1
@@ -347,14 +375,20 @@ class Pool:
         else:
             self._make_job(True)
 
-    def _make_job(self, clean):
+    def _make_job(self, clean, outputs=1, branches=None):
         prev = self.jobs[-1]['prevhash'] if self.jobs and not clean else secrets.token_hex(32)
+        # the coinbase's outputs (a pool paying many miners has hundreds)
+        count = ('%02x' % outputs if outputs < 0xfd else
+                 'fd' + struct.pack('<H', outputs).hex())
+        pay = ''.join('00f2052a01000000' + '1976a914' + secrets.token_hex(20) + '88ac'
+                      for _ in range(outputs))
+        if branches is None:
+            branches = secrets.randbelow(8)
         job = {'id': '%x' % self.job_next, 'prevhash': prev,
                'coinb1': '01000000010000000000000000000000000000000000000000000000000000000000'
                          '000000ffffffff20' + secrets.token_hex(8),
-               'coinb2': secrets.token_hex(12) + 'ffffffff01' + '00f2052a01000000' +
-                         '1976a914' + secrets.token_hex(20) + '88ac00000000',
-               'branches': [secrets.token_hex(32) for _ in range(secrets.randbelow(8))],
+               'coinb2': secrets.token_hex(12) + 'ffffffff' + count + pay + '00000000',
+               'branches': [secrets.token_hex(32) for _ in range(branches)],
                'version': '20000000', 'nbits': '1d00ffff',
                'ntime': '%08x' % int(time.time()), 'clean': clean, 'valid': True}
         self.job_next += 1
@@ -370,10 +404,10 @@ class Pool:
         return job['id']
 
     # --- commands, from any thread ---
-    def new_job(self, clean=True):
+    def new_job(self, clean=True, outputs=1, branches=None):
         if threading.current_thread() is self.thread:
-            return self._make_job(clean)
-        return self._call(self._make_job, clean)
+            return self._make_job(clean, outputs, branches)
+        return self._call(self._make_job, clean, outputs, branches)
 
     def each(self, fn):
         """fn(session) for every session, in the pool's thread."""

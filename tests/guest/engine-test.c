@@ -247,6 +247,30 @@ static bool workers_used(uint32_t id, const char *name)
 	return used && !other;
 }
 
+/*
+ * The nonces the workers' duty cycle allows in @wall_ms: @duty percent of
+ * the time, at the speed each worker measured in its own slices (debugfs
+ * "workers": ps/nonce is the 7th column).  Unlike a rate measured at 100 %,
+ * this does not depend on how much of the host the guest got meanwhile
+ * (under emulation, a busy guest beside another gets half the CPU an idle
+ * one does).
+ */
+static double allowed_nonces(uint64_t wall_ms, unsigned int duty)
+{
+	FILE *f = fopen("/sys/kernel/debug/micromine/workers", "r");
+	unsigned long long ps;
+	double sum = 0;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d %*s %*u %*u %*u %*u %llu", &ps) == 1 && ps)
+			sum += wall_ms * 1e9 * duty / 100 / ps;
+	fclose(f);
+	return sum;
+}
+
 /* Each backend the CPU offers, chosen: the same shares, and it is the one used. */
 TEST_F_TIMEOUT(engine, every_backend, 300)
 {
@@ -621,7 +645,7 @@ TEST_F_TIMEOUT(engine, duty_cycle_one_percent, 300)
 {
 	uint64_t run0[256], t0, wall, full_ms, full;
 	struct mm_stats a, b, c;
-	double ratio;
+	double ratio, allowed;
 	pid_t pids[256];
 	struct mm_job j;
 	int i, np, k = 0;
@@ -662,13 +686,24 @@ TEST_F_TIMEOUT(engine, duty_cycle_one_percent, 300)
 		EXPECT_LT(share, 0.15);
 	}
 	ratio = ((double)(c.hashes - b.hashes) / wall) / ((double)full / full_ms);
-	TH_LOG("%llu hashes in %llu ms at 1 %%: %.2f%% of the rate at 100 %% (%llu in %llu ms)",
+	allowed = allowed_nonces(wall, 1);
+	TH_LOG("%llu hashes in %llu ms at 1 %%: %.2f%% of the rate at 100 %% (%llu in %llu ms), "
+	       "%.2f times what 1 %% of the time allows at the workers' speed (%.0f)",
 	       (unsigned long long)(c.hashes - b.hashes), (unsigned long long)wall, ratio * 100,
-	       (unsigned long long)full, (unsigned long long)full_ms);
-	if (ratio >= 0.02)
-		system("cat /sys/kernel/debug/micromine/workers >&2");
+	       (unsigned long long)full, (unsigned long long)full_ms,
+	       (c.hashes - b.hashes) / allowed, allowed);
+	/*
+	 * It mines, and no more than its allowance: 500 us slices made it
+	 * 2.5 times.  (About 1 beside one other guest; up to 1.6 with four
+	 * more: a speed that varies from slice to slice, as the host takes
+	 * the vCPU away, makes the workers' average speed count fewer
+	 * nonces than the fast slices did.)
+	 */
 	EXPECT_GT(ratio, 0.002);
-	EXPECT_LT(ratio, 0.02);
+	ASSERT_GT(allowed, 0);
+	if ((c.hashes - b.hashes) / allowed >= 2)
+		system("cat /sys/kernel/debug/micromine/workers >&2");
+	EXPECT_LT((c.hashes - b.hashes) / allowed, 2);
 }
 
 TEST_F_TIMEOUT(engine, cpu_mask, 300)

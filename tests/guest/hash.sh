@@ -57,18 +57,18 @@ rmmod micromine
 # The default backend, chosen while every CPU is busy (as at boot, when
 # everything starts at once): the same as on the idle machine, five times
 # of five (three on the debug kernel, MM_SLOW).  It is the first offered in the architecture's order (the
-# order of debugfs "backends") unless another was timed 1.5 times as fast.
+# order of debugfs "backends") unless another was timed 3 times as fast.
 rule_default() {
 	awk 'NR > 1 && $3 == "yes" && $4 == "passed" {
 		if (!first) { first = $1; frate = $5 }
 		if ($5 > best) { best = $5; fastest = $1 }
-	} END { print (2 * best >= 3 * frate ? fastest : first) }' $backends
+	} END { print (best >= 3 * frate ? fastest : first) }' $backends
 }
 if insmod "$MM_KO"; then
 	idle_default=$(cat /sys/kernel/micromine/backend)
 	idle_rule=$(rule_default)
 	rmmod micromine
-	tap_check "idle: the default backend ($idle_default) follows the order, or the timing where 1.5x" \
+	tap_check "idle: the default backend ($idle_default) follows the order, or the timing where 3x" \
 		[ "$idle_default" = "$idle_rule" ]
 	"$MM_BIN/busy" 60 >/dev/null &
 	busy=$!

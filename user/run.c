@@ -153,15 +153,34 @@ static bool same_nodes(const struct mm_conf *a, const struct mm_conf *b)
 	return true;
 }
 
+/* Node @n of @old in @new, by name: its index there, or -1. */
+static int same_node(const struct mm_conf *old, const struct mm_conf *new, int n)
+{
+	int j;
+
+	if (n < 0 || n >= old->nnodes)
+		return -1;
+	for (j = 0; j < new->nnodes && strcmp(new->nodes[j].name, old->nodes[n].name); j++)
+		;
+	return j < new->nnodes ? j : -1;
+}
+
 /* SIGHUP: the config file again; on any error the old settings stay. */
 static void reload(struct run *r)
 {
 	struct mm_conf c;
 	bool changed;
-	int i, j;
+	int i;
 
 	if (load_conf(r, &c)) {
 		mm_err("reload of %s failed: the settings stay as they were", r->conf_path);
+		return;
+	}
+	if (c.share_store && *c.share_store &&
+	    (!r->conf.share_store || strcmp(c.share_store, r->conf.share_store)) &&
+	    store_path_safe(c.share_store)) {
+		mm_err("reload of %s refused: the settings stay as they were", r->conf_path);
+		mm_conf_free(&c);
 		return;
 	}
 	changed = !same_nodes(&r->conf, &c);
@@ -173,16 +192,11 @@ static void reload(struct run *r)
 		session_end(r, "the trusted nodes changed", false);
 		conn_close(&r->probe);
 	}
-	/* kept shares follow their node by name */
-	for (i = 0; i < r->nstore; i++) {
-		int n = r->store[i].node;
-
-		if (n < 0)
-			continue;
-		for (j = 0; j < c.nnodes && strcmp(c.nodes[j].name, r->conf.nodes[n].name); j++)
-			;
-		r->store[i].node = j < c.nnodes ? j : -1;
-	}
+	/* kept shares, and the module's jobs, follow their node by name */
+	for (i = 0; i < r->nstore; i++)
+		r->store[i].node = same_node(&r->conf, &c, r->store[i].node);
+	for (i = 0; i < KERNEL_JOBS; i++)
+		r->kjobs[i].node = same_node(&r->conf, &c, r->kjobs[i].node);
 	mm_conf_free(&r->conf);
 	r->conf = c;
 	mm_log_setup(r->conf.log_level, r->conf.syslog);

@@ -160,6 +160,7 @@ enum session_state {
  * @end_why: a line's handler ended the session: why (empty: it did not)
  * @end_failed: ... and whether the node failed
  * @end_skip: ... and whether to go to the next node at once
+ * @hung_up: the node closed the connection (or it broke), not we
  * @started: when the connection was opened (the opening's time limit)
  * @connected_at: when the session started mining
  * @last_rx: when the node last sent a line
@@ -180,6 +181,7 @@ struct session {
 	char end_why[256];
 	bool end_failed;
 	bool end_skip;
+	bool hung_up;
 	time_t started;
 	time_t connected_at;
 	time_t last_rx;
@@ -371,11 +373,12 @@ void miner_cpus(struct run *r);
 
 /* store.c */
 void store_limit(struct run *r, int room);
-void store_share(struct run *r, const struct share *s, const char *why);
+void store_share(struct run *r, const struct share *share, const char *why);
 void store_release(struct run *r);
 int store_load(struct run *r);
 void store_save(struct run *r);
 void store_tick(struct run *r, time_t now, bool force);
+int store_path_safe(const char *path);
 void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why);
 
 /* state.c */

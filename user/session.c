@@ -118,7 +118,8 @@ void session_end(struct run *r, const char *why, bool failed)
 	 * there for a while (a glitch at that moment costs version rolling
 	 * for an hour, not for good).
 	 */
-	if (r->state == SESSION_SUBSCRIBING && r->sess.id_configure >= 0 && !r->sess.subscribed) {
+	if (r->state == SESSION_SUBSCRIBING && r->sess.id_configure >= 0 && !r->sess.subscribed &&
+	    r->sess.hung_up) {
 		mm_info("node %s: hung up before answering: without mining.configure for %d s",
 			node(r)->name, NO_CONFIGURE_FOR);
 		r->no_configure[r->node] = run_now() + NO_CONFIGURE_FOR;
@@ -409,6 +410,7 @@ void session_io(struct run *r, short revents)
 	} else if (ret == 1) {
 		session_opened(r);
 	} else if (ret < 0) {
+		r->sess.hung_up = true;
 		session_end(r, why, true);
 	}
 }

@@ -80,11 +80,14 @@ void store_limit(struct run *r, int room)
 /**
  * store_share() - keep a share until a pool takes it
  * @r: the run
- * @s: the share
+ * @share: the share
  * @why: why it is not sent now
  */
-void store_share(struct run *r, const struct share *s, const char *why)
+void store_share(struct run *r, const struct share *share, const char *why)
 {
+	/* (@share may be in the store itself, which may move below) */
+	struct share copy = *share, *s = &copy;
+
 	store_limit(r, 1);
 	/* the array as large as share-store-max, which a reload may raise */
 	if (r->store_cap < r->conf.store_max) {
@@ -124,6 +127,9 @@ void store_release(struct run *r)
 			fate(r, s, FATE_STALE, 0, "a new block came while it was kept");
 		} else if (s->xn1_len != r->sub.xn1_len || memcmp(s->xn1, r->sub.xn1, s->xn1_len)) {
 			fate(r, s, FATE_STALE, 0, "the pool did not resume its session");
+		} else if (s->rolling && (!r->sess.version_mask ||
+					  s->version_bits & ~r->sess.version_mask)) {
+			fate(r, s, FATE_STALE, 0, "this session may not roll its version bits");
 		} else {
 			mm_info("sending a kept share: job %s, nonce %08x", s->job_id, s->nonce);
 			r->nstore = kept;	/* session_submit may store it again */
@@ -267,9 +273,10 @@ static void store_write(struct run *r)
 	json_t *o, *a;
 	int i, ret;
 
-	r->store_dirty = false;
-	if (!path || !*path)
+	if (!path || !*path) {
+		r->store_dirty = false;
 		return;
+	}
 	a = json_array();
 	for (i = 0; a && i < r->nstore; i++) {
 		int n = r->store[i].node;
@@ -280,7 +287,10 @@ static void store_write(struct run *r)
 	o = json_pack("{s:o,s:o}", "session", session_json(r), "shares", a);
 	ret = o ? write_synced(o, path) : -ENOMEM;
 	if (ret)
-		mm_err("share-store %s: cannot write it: %s", path, strerror(-ret));
+		mm_err("share-store %s: cannot write it: %s (tried again in %d s)", path,
+		       strerror(-ret), STORE_WRITE_EVERY);
+	else
+		r->store_dirty = false;
 	json_decref(o);
 	r->store_written = run_now();
 }
@@ -297,11 +307,16 @@ void store_tick(struct run *r, time_t now, bool force)
 		store_write(r);
 }
 
-/*
- * Nobody else may write the share store or its directory: they could
- * replace it (by a link, say) between our checks and writes.
+/**
+ * store_path_safe() - may the share store be kept at @path?
+ * @path: the share-store file
+ *
+ * Nobody but us (and our own group) may write it or its directory: they
+ * could replace it (by a link, say) between our checks and writes.
+ *
+ * Return: 0, or a negative errno (logged).
  */
-static int store_path_safe(const char *path)
+int store_path_safe(const char *path)
 {
 	char dir[4096], *slash;
 	struct stat st;
@@ -316,15 +331,16 @@ static int store_path_safe(const char *path)
 		mm_err("share-store %s: its directory: %s", path, strerror(-ret));
 		return ret;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH) || (st.st_uid && st.st_uid != geteuid())) {
+	if (st.st_mode & S_IWOTH || (st.st_mode & S_IWGRP && st.st_gid != getegid()) ||
+	    (st.st_uid && st.st_uid != geteuid())) {
 		mm_err("share-store %s: others can write its directory %s: refused", path,
 		       slash ? dir : ".");
 		return -EPERM;
 	}
 	if (lstat(path, &st))
 		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISREG(st.st_mode) || st.st_mode & (S_IWGRP | S_IWOTH) ||
-	    st.st_uid != geteuid()) {
+	if (!S_ISREG(st.st_mode) || st.st_mode & S_IWOTH ||
+	    (st.st_mode & S_IWGRP && st.st_gid != getegid()) || st.st_uid != geteuid()) {
 		mm_err("share-store %s: not a file of ours that only we can write: refused", path);
 		return -EPERM;
 	}

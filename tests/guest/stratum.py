@@ -332,17 +332,20 @@ def clean_jobs():
        % (cleans, sent), late)
     # SIGTERM while answers are slow to come, and a clean job meanwhile:
     # the stop flushed the module, and the new job is not mined
-    pool.answer_delay = 4
+    # (the answers later than the tool waits for them, 5 s)
+    pool.answer_delay = 8
     mark = run.mark()
     ok(run.wait_log('sent share of job', 60, mark), 'a share on its way to a slow pool',
        run.tail())
     run.p.send_signal(signal.SIGTERM)
     ok(run.wait_log('stopping', 10, mark), 'SIGTERM', run.tail())
-    pool.new_job(clean=True)
+    jid = pool.new_job(clean=True)
+    stopping = run.text().index('stopping', mark)
+    ok(run.wait_log(': job %s (clean)' % jid, 10, stopping),
+       'a clean job while the tool waits for the answers: received', run.tail())
     run.stop()
     job, _ = module_job()
-    ok(job is None, 'a job sent while stopping is not mined: no job runs after (%s)' % job,
-       run.tail())
+    ok(job is None, 'and not mined: no job runs after the stop (%s)' % job, run.tail())
     s = accounted(run, 'clean')
     ok(s.get('invalid') == 0, 'no invalid share')
     pool.close()
@@ -583,16 +586,17 @@ def outage():
             len(json.load(open(store)).get('shares', [])) >= 1, 15),
        'and written to the share store')
     # on flash: one write per 10 s, not one per share
-    inodes, t_end = set(), time.time() + 12
+    writes, t_end = set(), time.time() + 12
     while time.time() < t_end:
         try:
-            inodes.add(os.stat(store).st_ino)
+            st = os.stat(store)
+            writes.add((st.st_ino, st.st_mtime_ns))
         except OSError:
             pass
         time.sleep(0.05)
     kept = kept_since(run, mark)
-    ok(len(kept) >= 4 and len(inodes) <= 3,
-       'the file written %d times in 12 s while %d shares were kept' % (len(inodes), len(kept)))
+    ok(len(kept) >= 4 and 1 <= len(writes) <= 3,
+       'the file written %d times in 12 s while %d shares were kept' % (len(writes), len(kept)))
     accepted = pool_accepted(pool)
     pool.start_listening()
     ok(wait(lambda: pool.stats().get('resumed', 0) >= 1, 60),

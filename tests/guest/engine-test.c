@@ -645,7 +645,7 @@ TEST_F_TIMEOUT(engine, duty_cycle_one_percent, 300)
 {
 	uint64_t run0[256], t0, wall, full_ms, full;
 	struct mm_stats a, b, c;
-	double ratio, allowed;
+	double ratio, allowed, over;
 	pid_t pids[256];
 	struct mm_job j;
 	int i, np, k = 0;
@@ -694,16 +694,19 @@ TEST_F_TIMEOUT(engine, duty_cycle_one_percent, 300)
 	       (c.hashes - b.hashes) / allowed, allowed);
 	/*
 	 * It mines, and no more than its allowance: 500 us slices made it
-	 * 2.5 times.  (About 1 beside one other guest; up to 1.6 with four
-	 * more: a speed that varies from slice to slice, as the host takes
-	 * the vCPU away, makes the workers' average speed count fewer
-	 * nonces than the fast slices did.)
+	 * 2.5 times, by either measure.  Each measure overstates it in its
+	 * own conditions: the rate at 100 % is low beside another busy guest
+	 * (the host's CPU shared), the workers' average speed counts too few
+	 * nonces when the speed varies from slice to slice (KCSAN's delays:
+	 * 2.5 times there, at 0.98 % of the rate at 100 %).  Too much is
+	 * when both say at least twice the allowance.
 	 */
+	over = (c.hashes - b.hashes) / allowed;
 	EXPECT_GT(ratio, 0.002);
 	ASSERT_GT(allowed, 0);
-	if ((c.hashes - b.hashes) / allowed >= 2)
+	if (ratio >= 0.02 && over >= 2)
 		system("cat /sys/kernel/debug/micromine/workers >&2");
-	EXPECT_LT((c.hashes - b.hashes) / allowed, 2);
+	EXPECT_FALSE(ratio >= 0.02 && over >= 2);
 }
 
 TEST_F_TIMEOUT(engine, cpu_mask, 300)

@@ -64,11 +64,7 @@ FIXTURE_SETUP(nl)
 {
 	module_loaded();
 	ASSERT_EQ(0, mm_genl_open(&self->g));
-	ASSERT_EQ(0, mm_job_flush(&self->g));
-	ASSERT_EQ(0, mmt_set_enabled(&self->g, true));
-	ASSERT_EQ(0, mmt_set_u8(&self->g, MICROMINE_A_CONFIG_DUTY_CYCLE, 100));
-	ASSERT_EQ(0, mmt_set_str(&self->g, MICROMINE_A_CONFIG_CPUS, mmt_possible_cpus()))
-		TH_LOG("%s", self->g.error);
+	ASSERT_EQ(0, mmt_reset(&self->g)) TH_LOG("%s", self->g.error);
 }
 
 FIXTURE_TEARDOWN(nl)

@@ -233,10 +233,23 @@ void store_save(struct run *r)
 	r->store_dirty = true;
 }
 
+/* The directory of @path into @dir ("." for a path without one). */
+static const char *dir_of(const char *path, char *dir, size_t size)
+{
+	char *slash;
+
+	snprintf(dir, size, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return ".";
+	*(slash == dir ? slash + 1 : slash) = 0;
+	return dir;
+}
+
 /* Write @o to @path: a new file, synced, renamed over the old one. */
 static int write_synced(json_t *o, const char *path)
 {
-	char tmp[4096], dir[4096], *slash;
+	char tmp[4096], dir[4096];
 	int fd, ret = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -254,11 +267,7 @@ static int write_synced(json_t *o, const char *path)
 		return ret;
 	}
 	/* the rename itself, on disk */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir_of(path, dir, sizeof(dir)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
@@ -318,14 +327,11 @@ void store_tick(struct run *r, time_t now, bool force)
  */
 int store_path_safe(const char *path)
 {
-	char dir[4096], *slash;
+	char buf[4096];
+	const char *dir = dir_of(path, buf, sizeof(buf));
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	if (stat(slash ? dir : ".", &st)) {
+	if (stat(dir, &st)) {
 		int ret = -errno;
 
 		mm_err("share-store %s: its directory: %s", path, strerror(-ret));
@@ -333,8 +339,7 @@ int store_path_safe(const char *path)
 	}
 	if (st.st_mode & S_IWOTH || (st.st_mode & S_IWGRP && st.st_gid != getegid()) ||
 	    (st.st_uid && st.st_uid != geteuid())) {
-		mm_err("share-store %s: others can write its directory %s: refused", path,
-		       slash ? dir : ".");
+		mm_err("share-store %s: others can write its directory %s: refused", path, dir);
 		return -EPERM;
 	}
 	if (lstat(path, &st))

@@ -118,6 +118,7 @@ void mine_stats_read(int cpu, struct mine_counts *out)
 		out->shares = u64_stats_read(&s->shares);
 		out->mining_ns = u64_stats_read(&s->mining_ns);
 		out->paused_ns = u64_stats_read(&s->paused_ns);
+		out->hashing_ns = u64_stats_read(&s->hashing_ns);
 		out->slices = u64_stats_read(&s->slices);
 		out->rolls = u64_stats_read(&s->rolls);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -144,6 +145,7 @@ void mine_stats_sum(struct mine_counts *out)
 		out->shares += s.shares;
 		out->mining_ns += s.mining_ns;
 		out->paused_ns += s.paused_ns;
+		out->hashing_ns += s.hashing_ns;
 		out->slices += s.slices;
 		out->rolls += s.rolls;
 		out->section_max_ns = max(out->section_max_ns, s.section_max_ns);

@@ -30,6 +30,8 @@ struct mine_rate {
  * @mining_ns: CPU time the worker spent mining (hashing, and the little
  *	it does between slices)
  * @paused_ns: time spent sleeping for the duty cycle
+ * @hashing_ns: wall time of the slices, preemption included: what the
+ *	duty cycle allows for
  * @slices: units of work done
  * @rolls: moves to another version of a job
  * @last_slice_ns: wall time of the latest slice, preemption included (a
@@ -48,6 +50,7 @@ struct mine_cpu_stats {
 	u64_stats_t shares;
 	u64_stats_t mining_ns;
 	u64_stats_t paused_ns;
+	u64_stats_t hashing_ns;
 	u64_stats_t slices;
 	u64_stats_t rolls;
 	u32 last_slice_ns;
@@ -64,6 +67,7 @@ struct mine_cpu_stats {
  * @shares: see struct mine_cpu_stats
  * @mining_ns: see struct mine_cpu_stats
  * @paused_ns: see struct mine_cpu_stats
+ * @hashing_ns: see struct mine_cpu_stats
  * @slices: see struct mine_cpu_stats
  * @rolls: see struct mine_cpu_stats
  * @last_slice_ns: see struct mine_cpu_stats (not summed)
@@ -76,6 +80,7 @@ struct mine_counts {
 	u64 shares;
 	u64 mining_ns;
 	u64 paused_ns;
+	u64 hashing_ns;
 	u64 slices;
 	u64 rolls;
 	u64 last_slice_ns;

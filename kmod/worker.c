@@ -51,7 +51,7 @@
  * @ps_per_nonce: picoseconds per nonce, averaged: sizes slices and ranges
  *	(a u32, read by debugfs: loads of it do not tear on 32-bit)
  * @period_start: start of the duty cycle's period
- * @period_mined: time mined in it
+ * @period_mined: time mined in it, with what the period before ran over
  * @cpu_mark: this thread's CPU time when the last slice was counted
  * @found: results of a search
  */
@@ -298,6 +298,7 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 	st = mine_stats_write_begin();
 	u64_stats_add(&st->hashes, done);
 	mine_stats_add(&st->mining_ns, cpu1 - w->cpu_mark);
+	mine_stats_add(&st->hashing_ns, dt);
 	u64_stats_inc(&st->slices);
 	u64_stats_add(&st->rolls, rolls);
 	WRITE_ONCE(st->last_slice_ns, min_t(u64, dt, U32_MAX));
@@ -310,7 +311,10 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 
 /*
  * What is left of this duty cycle period's allowance, in ns; a new period
- * starts when the last one is over.
+ * starts when the last one is over.  The last slice of a period may run
+ * over (slices are sized by the speed of those before): the next period
+ * starts with that much mined, up to a whole allowance, so that the duty
+ * cycle holds on average and not only per period.
  */
 static u64 allowance(struct mine_worker *w, const struct slice_config *sc, u64 now)
 {
@@ -318,7 +322,7 @@ static u64 allowance(struct mine_worker *w, const struct slice_config *sc, u64 n
 
 	if (now - w->period_start >= MINE_DUTY_PERIOD_NS) {
 		w->period_start = now;
-		w->period_mined = 0;
+		w->period_mined = w->period_mined > may ? min(w->period_mined - may, may) : 0;
 	}
 	if (sc->duty_cycle >= 100)
 		return SLICE_NS;
@@ -492,18 +496,19 @@ void mine_workers_show(struct seq_file *m)
 	struct mine_counts s;
 	int cpu;
 
-	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms backend section_max_us\n");
+	seq_puts(m, "cpu active job        hashes     slices last_slice_us ps/nonce paused_ms backend section_max_us hashing_us\n");
 	for_each_possible_cpu(cpu) {
 		const struct mine_worker *w = per_cpu_ptr(&workers, cpu);
 		const struct mine_backend *b = READ_ONCE(w->backend);
 
 		mine_stats_read(cpu, &s);
-		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8u %9llu %-7s %14llu%s\n",
+		seq_printf(m, "%3d %6s %-10u %-10llu %-6llu %13llu %8u %9llu %-7s %14llu %10llu%s\n",
 			   cpu,
 			   s.active ? "yes" : "no", s.job_id, s.hashes, s.slices,
 			   div_u64(s.last_slice_ns, NSEC_PER_USEC), READ_ONCE(w->ps_per_nonce),
 			   div_u64(s.paused_ns, NSEC_PER_MSEC), b ? b->name : "-",
 			   div_u64(s.section_max_ns, NSEC_PER_USEC),
+			   div_u64(s.hashing_ns, NSEC_PER_USEC),
 			   cpu_online(cpu) ? "" : " (offline)");
 	}
 	seq_printf(m, "suspend: %s\n", READ_ONCE(pm_paused) ? "paused" : "no");

@@ -17,7 +17,40 @@ pkgs="base-files base-passwd bash coreutils util-linux mount hostname procps kmo
 	zlib1g-dev libzstd-dev"
 dest=$CACHE/root-$arch
 stamp="3 $(echo $pkgs)"
+pyc=$CACHE/pycache/$arch
+
+# Python's standard library compiled, where the root's Python is the
+# host's version, into the tree the guests use as PYTHONPYCACHEPREFIX
+# (boot.sh): a root made with dpkg -x has no compiled modules, and an
+# emulated MIPS CPU takes minutes to compile asyncio and ssl.  Other
+# versions (riscv64's) are compiled by the first boot and kept.
+precompile() {
+	local v
+	v=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	[ -e "$pyc/.stdlib" ] || [ ! -d "$dest/usr/lib/python$v" ] || {
+		python3 - "$dest" "$pyc" "python$v" <<-'EOF'
+			import os, py_compile, sys
+			root, prefix, lib = sys.argv[1:]
+			for d in ('usr/lib/' + lib, 'usr/lib/python3/dist-packages'):
+			    for top, dirs, files in os.walk(os.path.join(root, d)):
+			        dirs[:] = [x for x in dirs if x not in ('test', 'tests', 'idlelib')]
+			        for f in files:
+			            if not f.endswith('.py'):
+			                continue
+			            src = os.path.join(top, f)
+			            rel = os.path.relpath(src, root)
+			            pyc = os.path.join(prefix, rel[:-3] + '.' + sys.implementation.cache_tag + '.pyc')
+			            try:
+			                py_compile.compile(src, cfile=pyc, dfile='/' + rel, doraise=True)
+			            except (py_compile.PyCompileError, OSError):
+			                pass
+		EOF
+		: >"$pyc/.stdlib"
+	}
+}
+
 if [ "$(cat "$dest/.packages" 2>/dev/null)" = "$stamp" ]; then
+	precompile
 	echo "$dest"
 	exit 0
 fi
@@ -58,4 +91,7 @@ mkdir -p "$dest.tmp/proc" "$dest.tmp/sys" "$dest.tmp/dev" "$dest.tmp/run" \
 [ -e "$dest.tmp/usr/bin/awk" ] || ln -s gawk "$dest.tmp/usr/bin/awk"
 echo "$stamp" >"$dest.tmp/.packages"
 mv "$dest.tmp" "$dest"
+rm -rf "$pyc"
+mkdir -p "$pyc"
+precompile
 echo "$dest"

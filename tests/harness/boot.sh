@@ -28,11 +28,27 @@ kd=$(kernel_dir "$id")
 qemu=$(qemu_dir)
 
 [ -f "$run/cmd" ] || die "$run/cmd missing"
-# the guest's /run/mm, holding only the command
+# The guest's /run/mm, holding the command, and for other architectures
+# Python's compiled modules (PYTHONPYCACHEPREFIX, guest.sh), kept from boot
+# to boot: their roots come without them (no package's postinst ran; see
+# archroot.sh), and emulated MIPS takes minutes to compile asyncio and ssl.
+# (Not a share of their own: Malta's PCI bus has no slot for a fifth.)
+pyc=$CACHE/pycache/$ARCH
 fresh_out() {
 	rm -rf "$run/out"
 	mkdir -p "$run/out"
 	cp "$run/cmd" "$run/out/cmd"
+	if [ "$ARCH" != amd64 ]; then
+		mkdir -p "$pyc"
+		cp -al "$pyc" "$run/out/pycache" 2>/dev/null || cp -a "$pyc" "$run/out/pycache"
+	fi
+}
+# after a boot: what it compiled, for the next one
+keep_pyc() {
+	[ -d "$run/out/pycache" ] || return 0
+	rm -rf "$pyc.old"
+	mv "$pyc" "$pyc.old" && mv "$run/out/pycache" "$pyc"
+	rm -rf "$pyc.old"
 }
 rm -f "$run/console.log" "$run/console-no-boot.log"
 fresh_out
@@ -154,6 +170,7 @@ if [ $rc -eq 125 ]; then
 	rc=$?
 fi
 set -e
+keep_pyc
 # 125: never came up, 124/137: timed out
 if [ $rc -eq 125 ] || [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	exit 2

@@ -19,6 +19,8 @@ ip link set lo up 2>/dev/null || busybox ip link set lo up
 hostname guest 2>/dev/null
 
 out=/run/mm
+# (other architectures: Python's compiled modules from earlier boots, boot.sh)
+[ -d "$out/pycache" ] && export PYTHONPYCACHEPREFIX=$out/pycache
 cd "$out" || exit 1
 uname -r >"$out/release"
 # Keep emulated boots honest but quiet: everything still reaches dmesg.

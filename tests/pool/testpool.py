@@ -458,6 +458,9 @@ class Pool:
         self.stop_listening()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        # closed here, not by the garbage collector at exit (its pipe gone)
+        if not self.thread.is_alive():
+            self.loop.close()
 
 
 def main():

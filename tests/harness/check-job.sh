@@ -26,46 +26,55 @@ wait_built() {
 	done
 }
 
-case $job in
-host)
-	exec "$HARNESS/host-tests.sh" "$CACHE/runs/host"
-	;;
-demo)
-	d=$CACHE/runs/demo
-	rm -rf "$d"
-	mkdir -p "$d"
-	DEMO_SECONDS=15 DEMO_NO_BUILD=1 "$HARNESS/demo.sh" >"$d/output" 2>&1
-	echo $? >"$d/rc"
-	;;
-selftest:*)
-	d=$CACHE/runs/selftest
-	rm -rf "$d"
-	mkdir -p "$d"
-	"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
-	;;
-plain-cpu:*)
-	# The kernel's module on a CPU without SHA-NI and AVX2, as older Atoms
-	# and Celerons are: generic alone is offered, passes and mines.
-	id=${job#plain-cpu:}
-	wait_built "$id"
-	RUN_AS=$id-plain-cpu MM_CPU_FLAGS=sha-ni=off,avx2=off MM_EXPECT_BACKENDS=generic \
-		exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
-	;;
-avx512:*)
-	# The kernel's module, and the test program, on Bochs's Tiger Lake:
-	# the AVX-512 backend's own instructions, which no QEMU runs, in
-	# the kernel (self-test and mining) and in userspace (hash-test).
-	id=${job#avx512:}
-	wait_built "$id"
-	RUN_AS=$id-avx512 MM_EMULATOR=bochs MM_EXPECT_BACKENDS="generic sha-ni avx2 avx512" \
-		MM_TEST_BACKENDS=avx512 exec "$HARNESS/kernel-run.sh" "$id" hash hash-test
-	;;
-*)
-	# the row's own suites (kernels.conf), unless SUITES names some
-	row=$(awk -v id="$job" '!/^#/ && $1 == id && $4 ~ /^suites=/ {print substr($4, 8)}' \
-		"$HARNESS/kernels.conf")
-	[ -z "$row" ] || [ -n "${SUITES:-}" ] || set -- ${row//,/ }
-	wait_built "$job"
-	exec "$HARNESS/kernel-run.sh" "$job" "$@"
-	;;
-esac
+# the job; its time goes to $CACHE/runs/times for check.sh's summary
+run_job() {
+	case $job in
+	host)
+		"$HARNESS/host-tests.sh" "$CACHE/runs/host"
+		;;
+	demo)
+		d=$CACHE/runs/demo
+		rm -rf "$d"
+		mkdir -p "$d"
+		DEMO_SECONDS=15 DEMO_NO_BUILD=1 "$HARNESS/demo.sh" >"$d/output" 2>&1
+		echo $? >"$d/rc"
+		;;
+	selftest:*)
+		d=$CACHE/runs/selftest
+		rm -rf "$d"
+		mkdir -p "$d"
+		"$HARNESS/selftest.sh" "${job#selftest:}" >"$d/tap" 2>&1
+		;;
+	plain-cpu:*)
+		# The kernel's module on a CPU without SHA-NI and AVX2, as older Atoms
+		# and Celerons are: generic alone is offered, passes and mines.
+		id=${job#plain-cpu:}
+		wait_built "$id"
+		RUN_AS=$id-plain-cpu MM_CPU_FLAGS=sha-ni=off,avx2=off MM_EXPECT_BACKENDS=generic \
+			"$HARNESS/kernel-run.sh" "$id" hash hash-test
+		;;
+	avx512:*)
+		# The kernel's module, and the test program, on Bochs's Tiger Lake:
+		# the AVX-512 backend's own instructions, which no QEMU runs, in
+		# the kernel (self-test and mining) and in userspace (hash-test).
+		id=${job#avx512:}
+		wait_built "$id"
+		RUN_AS=$id-avx512 MM_EMULATOR=bochs MM_EXPECT_BACKENDS="generic sha-ni avx2 avx512" \
+			MM_TEST_BACKENDS=avx512 "$HARNESS/kernel-run.sh" "$id" hash hash-test
+		;;
+	*)
+		# the row's own suites (kernels.conf), unless SUITES names some
+		row=$(awk -v id="$job" '!/^#/ && $1 == id && $4 ~ /^suites=/ {print substr($4, 8)}' \
+			"$HARNESS/kernels.conf")
+		[ -z "$row" ] || [ -n "${SUITES:-}" ] || set -- ${row//,/ }
+		wait_built "$job"
+		"$HARNESS/kernel-run.sh" "$job" "$@"
+		;;
+	esac
+}
+
+t0=$(date +%s)
+run_job "$@"
+rc=$?
+echo "$job $(($(date +%s) - t0))" >>"$CACHE/runs/times"
+exit $rc

@@ -142,7 +142,7 @@ done
 # (check-job.sh waits for "built").
 # (no result of an earlier run may stand for one of this run)
 for id in $KERNELS demo selftest host; do rm -rf "${CACHE:?}/runs/$id"; done
-rm -rf "$CACHE/runs/"*-plain-cpu "$CACHE/runs/"*-avx512
+rm -rf "$CACHE/runs/"*-plain-cpu "$CACHE/runs/"*-avx512 "$CACHE/runs/times"
 # (a kernel still being built here last: the others' need not wait)
 order=
 for id in $jobs; do
@@ -212,4 +212,6 @@ if [ -z "${SKIP_SELFTEST:-}" ]; then
 fi
 
 echo "# ==== summary ($(($(date +%s) - start)) s) ===="
+# each job of the guest phase, in seconds (two run at a time)
+[ -f "$CACHE/runs/times" ] && echo "# jobs (s):" $(sort -k2 -n -r "$CACHE/runs/times" | tr ' ' '=')
 "$PYTHON" "$HARNESS/tap.py" summary "$results"/*.tap

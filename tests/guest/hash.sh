@@ -64,7 +64,10 @@ rule_default() {
 		if ($5 > best) { best = $5; fastest = $1 }
 	} END { print (best >= 3 * frate ? fastest : first) }' $backends
 }
-if insmod "$MM_KO"; then
+usable=$(set -- $expect; echo $#)
+if [ "$usable" -lt 2 ]; then
+	tap_skip "the default backend under load" "one backend here ($expect): nothing to choose"
+elif insmod "$MM_KO"; then
 	idle_default=$(cat /sys/kernel/micromine/backend)
 	idle_rule=$(rule_default)
 	rmmod micromine

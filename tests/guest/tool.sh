@@ -30,9 +30,10 @@ json_file() { jq -e "$1" "$2" >/dev/null; }
 json_lines() { jq -e -s "$1" "$2" >/dev/null; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-# no module
+# no module (every subcommand: host-tests.sh's tool suite, as the
+# command lines the tool refuses are; here the guest's kernels)
 rmmod micromine 2>/dev/null
-for cmd in "status" "stats" "set enabled on" "job flush" "events --timeout 1" "bench" "selftest" "top --count 1"; do
+for cmd in "status" "events --timeout 1"; do
 	run 3 "$cmd: exit 3 without the module" $mm $cmd
 	tap_check "$cmd: says the module is not loaded" says "module is not loaded"
 done
@@ -80,9 +81,6 @@ run 1 "set backend nope fails" $mm set backend nope
 tap_check "with the kernel's reason" says "no such backend"
 run 1 "set cpus x fails" $mm set cpus x
 tap_check "with the kernel's reason" says "not a CPU list"
-run 2 "set bogus 1: usage" $mm set bogus 1
-run 2 "set enabled maybe: usage" $mm set enabled maybe
-run 2 "set duty-cycle: usage" $mm set duty-cycle
 
 # events while the genesis block is solved
 $mm events --json --count 3 --timeout 120 >/tmp/events.json 2>&1 &
@@ -131,8 +129,6 @@ tap_check "stats --per-cpu --json: the CPUs' hashes and shares add up to the mac
 	json_file "([.cpus[].hashes] | add) == ${values[0]} and ([.cpus[].shares] | add) == ${values[1]}" \
 	/tmp/stats-cpu.json
 
-run 2 "job submit without --target: usage" $mm job submit --header $genesis
-run 2 "job submit with a short header: usage" $mm job submit --header 00 --target $genesis_hash
 run 1 "job submit beyond 2^32 fails" $mm job submit --header $genesis --target $genesis_hash \
 	--nonce-start 4294967200 --nonce-count 200
 tap_check "with the kernel's reason" says "beyond 2^32"

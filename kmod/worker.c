@@ -52,6 +52,9 @@
  *	(a u32, read by debugfs: loads of it do not tear on 32-bit)
  * @period_start: start of the duty cycle's period
  * @period_mined: time mined in it, with what the period before ran over
+ * @period_duty: the duty cycle the period is counted for
+ * @overrun_own: the period's last slice ran on its own (no other task
+ *	preempted it): what it ran over was the worker's, and is carried
  * @cpu_mark: this thread's CPU time when the last slice was counted
  * @found: results of a search
  */
@@ -66,6 +69,8 @@ struct mine_worker {
 	u32 ps_per_nonce;
 	u64 period_start;
 	u64 period_mined;
+	u8 period_duty;
+	bool overrun_own;
 	u64 cpu_mark;
 	struct mine_found found[MAX_FOUND];
 };
@@ -244,6 +249,7 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 {
 	struct mine_job *job = w->job;
 	u64 t0, dt, cpu1, budget, done = 0, rolls = 0, section_max = 0;
+	unsigned long nivcsw = current->nivcsw;
 	struct mine_cpu_stats *st;
 
 	/* as little as one batch of the backend: a 1 % duty cycle is 200 us */
@@ -294,6 +300,7 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 			   clamp_t(u64, ((u64)w->ps_per_nonce * 7 + div64_u64(dt * 1000, done)) / 8,
 				   1, U32_MAX));
 	w->period_mined += dt;
+	w->overrun_own = current->nivcsw == nivcsw;
 
 	st = mine_stats_write_begin();
 	u64_stats_add(&st->hashes, done);
@@ -314,15 +321,23 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
  * starts when the last one is over.  The last slice of a period may run
  * over (slices are sized by the speed of those before): the next period
  * starts with that much mined, up to a whole allowance, so that the duty
- * cycle holds on average and not only per period.
+ * cycle holds on average and not only per period.  Not carried: an
+ * overrun that was another task's time (the slice was preempted, its wall
+ * time counted all the same), one of another duty cycle, and one from
+ * before a pause (no job, disabled) longer than a period.
  */
 static u64 allowance(struct mine_worker *w, const struct slice_config *sc, u64 now)
 {
 	u64 may = div_u64((u64)sc->duty_cycle * MINE_DUTY_PERIOD_NS, 100);
 
 	if (now - w->period_start >= MINE_DUTY_PERIOD_NS) {
+		bool carry = w->overrun_own && w->period_duty == sc->duty_cycle &&
+			     now - w->period_start < 2 * MINE_DUTY_PERIOD_NS &&
+			     w->period_mined > may;
+
+		w->period_mined = carry ? min(w->period_mined - may, may) : 0;
 		w->period_start = now;
-		w->period_mined = w->period_mined > may ? min(w->period_mined - may, may) : 0;
+		w->period_duty = sc->duty_cycle;
 	}
 	if (sc->duty_cycle >= 100)
 		return SLICE_NS;

@@ -26,9 +26,10 @@ pyc=$CACHE/pycache/$arch
 # versions (riscv64's) are compiled by the first boot and kept.
 precompile() {
 	local v
-	v=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	v=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	mkdir -p "$pyc"
 	[ -e "$pyc/.stdlib" ] || [ ! -d "$dest/usr/lib/python$v" ] || {
-		python3 - "$dest" "$pyc" "python$v" <<-'EOF'
+		"$PYTHON" - "$dest" "$pyc" "python$v" <<-'EOF' || true
 			import os, py_compile, sys
 			root, prefix, lib = sys.argv[1:]
 			for d in ('usr/lib/' + lib, 'usr/lib/python3/dist-packages'):

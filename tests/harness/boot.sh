@@ -39,16 +39,21 @@ fresh_out() {
 	mkdir -p "$run/out"
 	cp "$run/cmd" "$run/out/cmd"
 	if [ "$ARCH" != amd64 ]; then
-		mkdir -p "$pyc"
-		cp -al "$pyc" "$run/out/pycache" 2>/dev/null || cp -a "$pyc" "$run/out/pycache"
+		mkdir -p "$pyc" "$run/out/pycache"
+		cp -al "$pyc/." "$run/out/pycache/" 2>/dev/null ||
+			cp -a "$pyc/." "$run/out/pycache/" || true
 	fi
 }
-# after a boot: what it compiled, for the next one
+# after a boot: what it compiled, for the next one (only a cache: no
+# failure of it fails the run)
 keep_pyc() {
 	[ -d "$run/out/pycache" ] || return 0
-	rm -rf "$pyc.old"
-	mv "$pyc" "$pyc.old" && mv "$run/out/pycache" "$pyc"
-	rm -rf "$pyc.old"
+	{
+		rm -rf "$pyc.old" &&
+			{ [ ! -e "$pyc" ] || mv -T "$pyc" "$pyc.old"; } &&
+			mv -T "$run/out/pycache" "$pyc" &&
+			rm -rf "$pyc.old"
+	} 2>/dev/null || true
 }
 rm -f "$run/console.log" "$run/console-no-boot.log"
 fresh_out

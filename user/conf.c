@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <ini.h>
+#include <openssl/evp.h>
 
 #include "conf.h"
 #include "hex.h"
@@ -38,6 +39,8 @@ static const struct setting {
 	{ "suggest-difficulty", DOUBLE, offsetof(struct mm_conf, suggest_difficulty), 0, 1e18 },
 	{ "keepalive", INT, offsetof(struct mm_conf, keepalive), 0, 86400 },
 	{ "silence", INT, offsetof(struct mm_conf, silence), 5, 86400 },
+	{ "connect-timeout", INT, offsetof(struct mm_conf, connect_timeout), 1, 300 },
+	{ "answer-timeout", INT, offsetof(struct mm_conf, answer_timeout), 5, 86400 },
 	{ "max-line", INT, offsetof(struct mm_conf, max_line), 1024, 1 << 24 },
 	{ "share-store", STRING, offsetof(struct mm_conf, share_store), 0, 0 },
 	{ "share-store-max", INT, offsetof(struct mm_conf, store_max), 1, 1 << 20 },
@@ -47,6 +50,7 @@ static const struct setting {
 	{ "failover-after", INT, offsetof(struct mm_conf, failover_after), 1, 1000 },
 	{ "failback", INT, offsetof(struct mm_conf, failback), 5, 86400 },
 	{ "version-rolling", BOOL, offsetof(struct mm_conf, version_rolling), 0, 0 },
+	{ "extranonce-subscribe", BOOL, offsetof(struct mm_conf, xn_subscribe), 0, 0 },
 	{ "insecure", BOOL, offsetof(struct mm_conf, insecure), 0, 0 },
 	{ "allow-redirect", BOOL, offsetof(struct mm_conf, allow_redirect), 0, 0 },
 	{ "state", STRING, offsetof(struct mm_conf, state), 0, 0 },
@@ -58,6 +62,8 @@ void mm_conf_defaults(struct mm_conf *c)
 	c->log_level = MM_LOG_INFO;
 	c->keepalive = 600;
 	c->silence = 180;
+	c->connect_timeout = 5;
+	c->answer_timeout = 60;
 	/* a notify of a pool paying many miners in its coinbase: 40 KiB and more */
 	c->max_line = 1 << 20;
 	c->share_store = strdup("");
@@ -68,6 +74,7 @@ void mm_conf_defaults(struct mm_conf *c)
 	c->failover_after = 3;
 	c->failback = 60;
 	c->version_rolling = true;
+	c->xn_subscribe = true;
 	c->state = strdup(mm_pool_state_path());
 }
 
@@ -111,10 +118,23 @@ void mm_conf_print(const struct mm_conf *c, FILE *f)
 		fprintf(f, "\n[node %s]\nurl = %s\n", n->name, n->url);
 		if (n->user)
 			fprintf(f, "user = %s\n", n->user);
+		if (n->password_file)
+			fprintf(f, "password-file = %s\n", n->password_file);
 		if (n->password)
 			fprintf(f, "password = (set, not shown)\n");
 		if (n->ca_file)
 			fprintf(f, "ca-file = %s\n", n->ca_file);
+		for (i = 0; i < n->nspki; i++) {
+			char b64[48];
+
+			EVP_EncodeBlock((unsigned char *)b64, n->spki[i], 32);
+			fprintf(f, "%s%s", i ? ";sha256//" : "pinned-pubkey = sha256//", b64);
+			if (i == n->nspki - 1)
+				fprintf(f, "\n");
+		}
+		if (n->tls && !n->ca_file && !n->pinned && !n->nspki)
+			fprintf(f, "# TLS: %s\n", c->insecure ? "not verified (insecure)" :
+				"verified against the system's CA store and the host name");
 		if (n->pinned) {
 			fprintf(f, "fingerprint = ");
 			for (i = 0; i < 32; i++)
@@ -129,6 +149,7 @@ static void node_free(struct mm_node *n)
 	free(n->url);
 	free(n->user);
 	free(n->password);
+	free(n->password_file);
 	free(n->ca_file);
 	memset(n, 0, sizeof(*n));
 }
@@ -227,6 +248,37 @@ int mm_url_parse(const char *url, bool *tls, char *host, size_t hostlen, char *p
 	return 0;
 }
 
+/*
+ * pinned-pubkey: "sha256//" and the base64 of the SHA-256 of the public key
+ * (DER SubjectPublicKeyInfo), as curl's --pinnedpubkey takes it; several
+ * joined by ";" (a backup key's).
+ */
+static int parse_spki(struct mm_node *n, const char *value)
+{
+	const char *p = value;
+
+	n->nspki = 0;
+	if (!*p) {
+		conf_err("pinned-pubkey: empty");
+		return -EINVAL;
+	}
+	while (*p) {
+		const char *end = strchr(p, ';') ?: p + strlen(p);
+		unsigned char raw[48];
+		size_t len = end - p;
+
+		if (n->nspki == MM_MAX_PINS || len != 8 + 44 || strncmp(p, "sha256//", 8) ||
+		    p[8 + 43] != '=' || p[8 + 42] == '=' || EVP_DecodeBlock(raw, (const unsigned char *)p + 8, 44) != 33) {
+			conf_err("pinned-pubkey: not sha256//<base64 of a SHA-256>, at most %d joined by ';'",
+				 MM_MAX_PINS);
+			return -EINVAL;
+		}
+		memcpy(n->spki[n->nspki++], raw, 32);
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
 static int node_set(struct mm_node *n, const char *name, const char *value)
 {
 	size_t len;
@@ -243,6 +295,8 @@ static int node_set(struct mm_node *n, const char *name, const char *value)
 		return replace(&n->user, value);
 	if (!strcmp(name, "password"))
 		return replace(&n->password, value);
+	if (!strcmp(name, "password-file"))
+		return replace(&n->password_file, value);
 	if (!strcmp(name, "ca-file"))
 		return replace(&n->ca_file, value);
 	if (!strcmp(name, "fingerprint")) {
@@ -261,7 +315,10 @@ static int node_set(struct mm_node *n, const char *name, const char *value)
 		n->pinned = true;
 		return 0;
 	}
-	conf_err("no node setting named '%s' (url, user, password, ca-file, fingerprint)", name);
+	if (!strcmp(name, "pinned-pubkey"))
+		return parse_spki(n, value);
+	conf_err("no node setting named '%s' (url, user, password, password-file, ca-file, "
+		 "fingerprint, pinned-pubkey)", name);
 	return -EINVAL;
 }
 
@@ -423,6 +480,57 @@ int mm_conf_load(struct mm_conf *c, const char *path, bool must_exist)
 	return 0;
 }
 
+/*
+ * The password of @n from its password-file (the first line), or from
+ * $MICROMINE_PASSWORD where it has none at all and is the only node (of
+ * @nnodes).  0, or -EINVAL logged.
+ */
+static int node_password(struct mm_node *n, int nnodes)
+{
+	const char *env = getenv("MICROMINE_PASSWORD");
+	char *line = NULL;
+	size_t cap = 0;
+	struct stat sb;
+	ssize_t len;
+	FILE *f;
+
+	if (!n->password_file) {
+		/* (one node: the environment's password goes to no other pool) */
+		if (!n->password && env && *env && nnodes == 1)
+			n->password = strdup(env);
+		return 0;
+	}
+	if (n->password) {
+		mm_err("node %s: password and password-file both given", n->name);
+		return -EINVAL;
+	}
+	f = fopen(n->password_file, "re");
+	if (!f) {
+		mm_err("node %s: password-file %s: %s", n->name, n->password_file, strerror(errno));
+		return -EINVAL;
+	}
+	if (!fstat(fileno(f), &sb) && sb.st_mode & 0044)
+		mm_warn("node %s: others can read password-file %s (chmod 600)", n->name,
+			n->password_file);
+	len = getline(&line, &cap, f);
+	if (len < 0 && ferror(f)) {
+		mm_err("node %s: password-file %s: cannot read it", n->name, n->password_file);
+		fclose(f);
+		free(line);
+		return -EINVAL;
+	}
+	fclose(f);
+	if (len < 0) {
+		free(line);
+		line = strdup("");	/* an empty file: an empty password */
+		len = 0;
+	}
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = 0;
+	n->password = line;
+	return n->password ? 0 : -EINVAL;
+}
+
 /**
  * mm_conf_check() - are the settings complete and consistent?
  * @c: the settings
@@ -454,13 +562,11 @@ int mm_conf_check(struct mm_conf *c)
 			mm_err("node %s: no user (the worker name, account.device)", n->name);
 			return -EINVAL;
 		}
-		if (n->tls && !n->ca_file && !n->pinned && !c->insecure) {
-			mm_err("node %s: stratum+tls needs a ca-file or a fingerprint to trust (or --insecure)",
-			       n->name);
+		if (node_password(n, c->nnodes))
 			return -EINVAL;
-		}
-		if (!n->tls && (n->ca_file || n->pinned))
-			mm_warn("node %s: ca-file and fingerprint are for stratum+tls, not tcp", n->name);
+		if (!n->tls && (n->ca_file || n->pinned || n->nspki))
+			mm_warn("node %s: ca-file, fingerprint and pinned-pubkey are for stratum+tls, not tcp",
+				n->name);
 	}
 	return 0;
 }

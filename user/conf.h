@@ -12,6 +12,8 @@
 #define MM_MAX_NODES	16
 #define MM_DEFAULT_CONF	"/etc/micromine.conf"
 
+#define MM_MAX_PINS	4	/* public keys pinned per node (CONN_MAX_PINS) */
+
 /**
  * struct mm_node - a trusted node: a Stratum pool and our account there
  * @name: for logs: the config section's name, or the URL
@@ -20,10 +22,20 @@
  * @host: from the URL
  * @port: from the URL
  * @user: the worker ("account.device")
- * @password: never logged
+ * @password: never logged; from the config, the command line, the file
+ *	@password_file or, where none is given, $MICROMINE_PASSWORD
+ * @password_file: a file holding the password (its first line): kept out
+ *	of the config and of the command line, which ps shows
  * @ca_file: TLS: the CAs that may have signed the pool's certificate
  * @fingerprint: TLS: SHA-256 of the pool's certificate (DER), pinned
  * @pinned: @fingerprint is set
+ * @spki: TLS: SHA-256 of the pool's public key (DER SubjectPublicKeyInfo),
+ *	pinned: it survives a renewed certificate of the same key (curl's
+ *	--pinnedpubkey); a backup key's too
+ * @nspki: how many of @spki are set
+ *
+ * A stratum+tls node with none of @ca_file, @fingerprint and @spki is
+ * verified against the system's CA store and its host name.
  */
 struct mm_node {
 	char *name;
@@ -33,9 +45,12 @@ struct mm_node {
 	char port[6];
 	char *user;
 	char *password;
+	char *password_file;
 	char *ca_file;
 	uint8_t fingerprint[32];
 	bool pinned;
+	uint8_t spki[MM_MAX_PINS][32];
+	int nspki;
 };
 
 /**
@@ -48,6 +63,12 @@ struct mm_node {
  * @keepalive: seconds without a share sent before asking for half the
  *	difficulty (0: never)
  * @silence: seconds without a line from the pool before reconnecting
+ * @connect_timeout: seconds each address of a node has to take the
+ *	connection before the next one is tried
+ * @answer_timeout: seconds a share may wait for the pool's answer before
+ *	the session counts as failed (its shares go to the next session)
+ * @xn_subscribe: send mining.extranonce.subscribe (the pool may then
+ *	change extranonce1 with mining.set_extranonce)
  * @max_line: the longest line a pool may send, in bytes
  * @share_store: file keeping unsent shares across restarts ("" for none)
  * @store_max: the most shares kept unsent
@@ -58,7 +79,8 @@ struct mm_node {
  * @failover_after: failed connections to a node before the next is tried
  * @failback: seconds between checks whether a better node is back
  * @version_rolling: ask pools for version rolling (BIP 310)
- * @insecure: allow stratum+tls without a CA file or a pinned fingerprint
+ * @insecure: stratum+tls without a CA file or a pin: trust any certificate
+ *	(not the system's CA store)
  * @allow_redirect: follow client.reconnect to another host
  * @state: where `micromine status` finds the pool's state
  */
@@ -70,6 +92,9 @@ struct mm_conf {
 	double suggest_difficulty;
 	int keepalive;
 	int silence;
+	int connect_timeout;
+	int answer_timeout;
+	bool xn_subscribe;
 	int max_line;
 	char *share_store;
 	int store_max;

@@ -47,6 +47,15 @@ static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
 	return err;
 }
 
+/* CLOCK_MONOTONIC seconds, as run_now() */
+static time_t mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
 /* OpenSSL's reason for the last failure, or @fallback */
 static const char *ssl_reason(char *buf, size_t size, const char *fallback)
 {
@@ -211,6 +220,7 @@ static int lookup_start(struct conn *c, char *why, size_t whylen)
 	}
 	c->lookup = l;
 	c->state = CONN_RESOLVING;
+	c->since = mono_now();
 	return 0;
 }
 
@@ -223,6 +233,10 @@ static int connect_next(struct conn *c, char *why, size_t whylen)
 		struct addrinfo *ai = c->next_addr;
 
 		c->next_addr = ai->ai_next;
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, c->addr, sizeof(c->addr), NULL, 0,
+				NI_NUMERICHOST))
+			snprintf(c->addr, sizeof(c->addr), "?");
+		c->since = mono_now();
 		if (c->fd >= 0)
 			close(c->fd);
 		c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -233,7 +247,7 @@ static int connect_next(struct conn *c, char *why, size_t whylen)
 		setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
-			ret = fail(why, whylen, -errno, "connect: %s", strerror(errno));
+			ret = fail(why, whylen, -errno, "connect to %s: %s", c->addr, strerror(errno));
 			continue;
 		}
 		if (c->ssl && !SSL_set_fd(c->ssl, c->fd))
@@ -272,9 +286,13 @@ static int resolved(struct conn *c, char *why, size_t whylen)
 /* TLS context and session: whom to trust, the name to ask for and check. */
 static int tls_setup(struct conn *c, const struct conn_target *t, char *why, size_t whylen)
 {
+	bool verify;
+
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (!c->ctx || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION))
 		return fail(why, whylen, -ENOMEM, "TLS setup failed");
+	/* the CAs of ca-file or, unless pinned or insecure, the system's */
+	verify = t->ca_file || (!t->pin && !(t->spki && t->nspki) && !t->insecure);
 	if (t->ca_file) {
 		if (!SSL_CTX_load_verify_locations(c->ctx, t->ca_file, NULL)) {
 			char buf[256];
@@ -282,22 +300,22 @@ static int tls_setup(struct conn *c, const struct conn_target *t, char *why, siz
 			return fail(why, whylen, -EINVAL, "ca-file: %s",
 				    ssl_reason(buf, sizeof(buf), "cannot load it"));
 		}
-		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
-	} else {
-		/* pinned (checked after the handshake), or --insecure */
-		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	} else if (verify && !SSL_CTX_set_default_verify_paths(c->ctx)) {
+		return fail(why, whylen, -EINVAL, "TLS: the system's CA store cannot be loaded");
 	}
+	/* pinned: checked after the handshake */
+	SSL_CTX_set_verify(c->ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl)
 		return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	/* the send buffer may grow (move) between a WANT_WRITE and its retry */
 	SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (is_address(c->host)) {
-		if (t->ca_file && !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host))
+		if (verify && !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host))
 			return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	} else {
 		if (!SSL_set_tlsext_host_name(c->ssl, c->host) ||
-		    (t->ca_file && !SSL_set1_host(c->ssl, c->host)))
+		    (verify && !SSL_set1_host(c->ssl, c->host)))
 			return fail(why, whylen, -ENOMEM, "TLS setup failed");
 	}
 	return 0;
@@ -321,12 +339,18 @@ int conn_open(struct conn *c, const struct conn_target *t, char *why, size_t why
 	c->fd = -1;
 	c->tls = t->tls;
 	c->max_line = t->max_line;
+	c->connect_timeout = t->connect_timeout;
 	snprintf(c->host, sizeof(c->host), "%s", t->host);
 	snprintf(c->port, sizeof(c->port), "%s", t->port);
 	if (t->pin) {
 		memcpy(c->pin, t->pin, sizeof(c->pin));
 		c->pinned = true;
 	}
+	if (t->spki && t->nspki > 0 && t->nspki <= CONN_MAX_PINS) {
+		memcpy(c->spki, t->spki, t->nspki * sizeof(c->spki[0]));
+		c->nspki = t->nspki;
+	}
+	c->since = mono_now();	/* (an adopted lookup keeps this start) */
 	ret = c->tls ? tls_setup(c, t, why, whylen) : 0;
 	if (!ret)
 		ret = lookup_start(c, why, whylen);
@@ -352,26 +376,60 @@ short conn_events(const struct conn *c)
 	}
 }
 
+/* SHA-256 of @cert's public key (DER SubjectPublicKeyInfo); 0 or -1 */
+static int spki_hash(X509 *cert, unsigned char md[32])
+{
+	unsigned char *der = NULL;
+	unsigned int len = 0;
+	int n;
+
+	n = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
+	if (n <= 0)
+		return -1;
+	if (!EVP_Digest(der, n, md, &len, EVP_sha256(), NULL))
+		len = 0;
+	OPENSSL_free(der);
+	return len == 32 ? 0 : -1;
+}
+
+/* The pins (certificate, public keys) against the server's certificate. */
 static int check_pin(struct conn *c, char *why, size_t whylen)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	char hex[2 * 32 + 1];
+	unsigned char md[EVP_MAX_MD_SIZE], key[32] = { 0 };
+	char hex[2 * 32 + 1], b64[48];
 	unsigned int len = 0;
+	int i, ret = 0;
 	X509 *cert;
 
-	if (!c->pinned)
+	if (!c->pinned && !c->nspki)
 		return 0;
 	cert = SSL_get1_peer_certificate(c->ssl);
 	if (!cert)
 		return fail(why, whylen, -EPERM, "the server showed no certificate");
-	if (!X509_digest(cert, EVP_sha256(), md, &len) || len != 32)
-		len = 0;
+	if (c->pinned) {
+		if (!X509_digest(cert, EVP_sha256(), md, &len) || len != 32)
+			len = 0;
+		if (len != 32 || CRYPTO_memcmp(md, c->pin, 32)) {
+			mm_hex_encode(md, 32, false, hex);
+			ret = fail(why, whylen, -EPERM,
+				   "the server's certificate (SHA-256 %s) is not the pinned one",
+				   len ? hex : "?");
+		}
+	}
+	if (!ret && c->nspki) {
+		ret = -EPERM;
+		if (!spki_hash(cert, key))
+			for (i = 0; i < c->nspki; i++)
+				if (!CRYPTO_memcmp(key, c->spki[i], 32))
+					ret = 0;
+		if (ret) {
+			EVP_EncodeBlock((unsigned char *)b64, key, 32);
+			fail(why, whylen, ret, "the server's public key (sha256//%s) is not a pinned one",
+			     b64);
+		}
+	}
 	X509_free(cert);
-	if (len == 32 && !CRYPTO_memcmp(md, c->pin, 32))
-		return 0;
-	mm_hex_encode(md, 32, false, hex);
-	return fail(why, whylen, -EPERM,
-		    "the server's certificate (SHA-256 %s) is not the pinned one", len ? hex : "?");
+	return ret;
 }
 
 static int handshake(struct conn *c, char *why, size_t whylen)
@@ -388,6 +446,7 @@ static int handshake(struct conn *c, char *why, size_t whylen)
 		if (ret)
 			return ret;
 		c->state = CONN_OPEN;
+		c->since = mono_now();
 		return 1;
 	}
 	switch (SSL_get_error(c->ssl, ret)) {
@@ -546,14 +605,16 @@ int conn_io(struct conn *c, short revents, conn_line_cb cb, void *arg, char *why
 			err = errno;
 		if (err) {
 			/* the next address, if the host has another */
-			ret = fail(why, whylen, -err, "connect: %s", strerror(err));
+			ret = fail(why, whylen, -err, "connect to %s: %s", c->addr, strerror(err));
 			return c->next_addr ? connect_next(c, why, whylen) : ret;
 		}
 		if (!c->tls) {
 			c->state = CONN_OPEN;
+			c->since = mono_now();
 			return 1;
 		}
 		c->state = CONN_HANDSHAKE;
+		c->since = mono_now();
 		return handshake(c, why, whylen);
 	case CONN_HANDSHAKE:
 		return handshake(c, why, whylen);
@@ -594,6 +655,51 @@ int conn_send(struct conn *c, const char *line)
 	memcpy(c->tx + c->tx_len, line, n);
 	c->tx_len += n;
 	return 0;
+}
+
+/**
+ * conn_tick() - the connect timeout of the address being tried
+ * @c: the connection
+ * @why: why it failed, or which address gave no answer
+ * @whylen: room in @why
+ *
+ * Call it once a second or so.  An address that has not taken the
+ * connection in its time is left for the host's next one.
+ *
+ * Return: 0, 1 when it moved on to the next address (@why says why), or
+ * a negative errno when no address is left (close it).
+ */
+int conn_tick(struct conn *c, char *why, size_t whylen)
+{
+	char addr[sizeof(c->addr)];
+	int ret;
+
+	/* (whole seconds: more than the timeout, not up to one less) */
+	if (c->state != CONN_CONNECTING || c->connect_timeout <= 0 ||
+	    mono_now() - c->since <= c->connect_timeout)
+		return 0;
+	snprintf(addr, sizeof(addr), "%s", c->addr);
+	if (!c->next_addr)
+		return fail(why, whylen, -ETIMEDOUT, "connect to %s: no answer in %d s", addr,
+			    c->connect_timeout);
+	ret = connect_next(c, why, whylen);
+	if (ret)
+		return ret;
+	fail(why, whylen, 0, "%s: no answer in %d s, trying %s", addr, c->connect_timeout,
+	     c->addr);
+	return 1;
+}
+
+/**
+ * conn_stage_age() - how long the current stage has been going on
+ * @c: the connection
+ *
+ * Return: seconds since the lookup, the current address's connect or the
+ * TLS handshake began; since the connection opened, once it is open.
+ */
+time_t conn_stage_age(const struct conn *c)
+{
+	return mono_now() - c->since;
 }
 
 void conn_close(struct conn *c)

@@ -208,6 +208,30 @@ void miner_cpus(struct run *r)
 	}
 }
 
+/*
+ * Has the pool job extranonce2 values left?  Of n bytes there are 2^8n
+ * (one, of 0 bytes); the run's counter gives them out, to this pool job
+ * and others, so this one's are different as long as the counter has
+ * not moved 2^8n on since its first.  8 bytes and more never run out.
+ */
+static bool xn2_left(struct run *r, struct pool_job *pj)
+{
+	size_t len = r->sub.xn2_size;
+
+	if (!pj->xn2_started) {
+		pj->xn2_first = r->next_xn2;
+		pj->xn2_started = true;
+		pj->xn2_used_up = false;
+	}
+	if (len >= 8 || r->next_xn2 - pj->xn2_first < 1ULL << (8 * len))
+		return true;
+	if (!pj->xn2_used_up)
+		mm_info("pool job %s: its %llu extranonce2 value%s used up: the module idles until the next job",
+			pj->job.id, 1ULL << (8 * len), len ? "s are" : " is");
+	pj->xn2_used_up = true;
+	return false;
+}
+
 /* Give the module the next extranonce2 of a pool job. */
 static int submit(struct run *r, int slot, bool clean)
 {
@@ -221,6 +245,8 @@ static int submit(struct run *r, int slot, bool clean)
 	/* stopping: the module was flushed, and gets no new work */
 	if (r->stopping)
 		return -ESHUTDOWN;
+	if (!xn2_left(r, pj))
+		return -ENOSPC;
 	if (!++r->next_kjob)
 		r->next_kjob = 1;
 	k = &r->kjobs[r->next_kjob % KERNEL_JOBS];
@@ -279,13 +305,18 @@ static int submit(struct run *r, int slot, bool clean)
  * @clean: drop what the module does now (new jobs always replace the
  *	running one; the pool decides what stays valid, not the module)
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (-ENOSPC: the pool job has no extranonce2
+ * value left, the module mines what it had).
  */
 int miner_new_job(struct run *r, int slot, bool clean)
 {
 	int ret = submit(r, slot, clean);
 
-	return ret ? ret : submit(r, slot, false);
+	if (ret)
+		return ret;
+	ret = submit(r, slot, false);
+	/* (a job with one extranonce2: no second module job of it) */
+	return ret == -ENOSPC ? 0 : ret;
 }
 
 /*
@@ -371,6 +402,10 @@ static void take(struct run *r, const struct mm_share *ms)
 	}
 	if (pj->seq != k->pool_seq || !pj->valid || k->epoch != r->epoch) {
 		fate(r, &s, FATE_STALE, 0, "its pool job was replaced by a clean job");
+		return;
+	}
+	if (s.rolling && r->sess.rolling_agreed && (s.version_bits & ~r->sess.version_mask)) {
+		fate(r, &s, FATE_STALE, 0, "rolled outside the version mask the pool set since");
 		return;
 	}
 	if (r->state == SESSION_MINING && r->sess.got_job)

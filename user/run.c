@@ -37,10 +37,16 @@ static const char usage[] =
 	"                         stratum+tls://host:port; again for more, best first\n"
 	"                         (they replace the config file's nodes)\n"
 	"  -u, --user USER        the worker at the last --url (account.device)\n"
-	"  -p, --password PASS    its password\n"
+	"  -p, --password PASS    its password (ps shows it: rather --password-file, or\n"
+	"                         for a single node MICROMINE_PASSWORD in the environment)\n"
+	"      --password-file FILE  its password, the first line of FILE\n"
 	"      --ca-file FILE     TLS: trust the node's certificate if these CAs signed it\n"
 	"      --fingerprint HEX  TLS: trust the node's certificate if its SHA-256 is this\n"
-	"      --insecure         TLS: trust any certificate where neither is given\n"
+	"      --pinned-pubkey sha256//BASE64[;...]\n"
+	"                         TLS: trust the node if its public key's SHA-256 is one of\n"
+	"                         these (a renewed certificate of the same key too)\n"
+	"      --insecure         TLS: trust any certificate where no CA file or pin is\n"
+	"                         given (without it: the system's CA store)\n"
 	"  -s, --set KEY=VALUE    any setting of the config file's [run] section\n"
 	"      --log-level LEVEL  error, warning, info (default) or debug\n"
 	"      --syslog           log to syslog, not stderr\n"
@@ -147,7 +153,8 @@ static bool same_nodes(const struct mm_conf *a, const struct mm_conf *b)
 
 		if (!same_str(x->url, y->url) || !same_str(x->user, y->user) ||
 		    !same_str(x->password, y->password) || !same_str(x->ca_file, y->ca_file) ||
-		    x->pinned != y->pinned || memcmp(x->fingerprint, y->fingerprint, 32))
+		    x->pinned != y->pinned || memcmp(x->fingerprint, y->fingerprint, 32) ||
+		    x->nspki != y->nspki || memcmp(x->spki, y->spki, sizeof(x->spki)))
 			return false;
 	}
 	return true;
@@ -214,51 +221,101 @@ static void reload(struct run *r)
 	r->state_dirty = true;
 }
 
+/*
+ * The probe's lines: the answer to its subscribe, then to its authorize;
+ * a node is back when it takes our worker, not only a connection.
+ * Non-zero when the check is over (@r->probe_ok says how).
+ */
 static int probe_line(void *arg, const char *line, size_t len)
 {
 	struct run *r = arg;
+	const struct mm_node *n = &r->conf.nodes[r->probe_node];
 	struct stm_subscription s;
 	struct stm_msg m;
-	char why[256];
+	char why[256], *req;
 
-	if (line && !stm_parse(line, len, &m, why, sizeof(why)) && m.type == STM_RESPONSE &&
-	    m.id == r->probe_id && !m.failed &&
-	    !stm_parse_subscription(m.result, &s, why, sizeof(why)))
-		r->probe_ok = true;
-	if (line)
+	if (!line)
+		return 0;
+	if (stm_parse(line, len, &m, why, sizeof(why))) {
 		stm_msg_free(&m);
-	return r->probe_ok;
+		return 0;
+	}
+	if (m.type == STM_RESPONSE && m.id == r->probe_id && !r->probe_subscribed) {
+		if (m.failed || stm_parse_subscription(m.result, &s, why, sizeof(why))) {
+			snprintf(r->probe_why, sizeof(r->probe_why), "mining.subscribe refused");
+			stm_msg_free(&m);
+			return 1;
+		}
+		r->probe_subscribed = true;
+		r->probe_id = r->next_id++;
+		req = stm_authorize(r->probe_id, n->user, n->password);
+		if (!req || conn_send(&r->probe, req))
+			snprintf(r->probe_why, sizeof(r->probe_why), "out of memory");
+		free(req);
+	} else if (m.type == STM_RESPONSE && m.id == r->probe_id) {
+		r->probe_ok = !m.failed && json_is_true(m.result);
+		if (!r->probe_ok)
+			snprintf(r->probe_why, sizeof(r->probe_why), "authorization refused%s%s",
+				 m.failed ? ": " : "", m.failed ? m.err_msg : "");
+		stm_msg_free(&m);
+		return 1;
+	}
+	stm_msg_free(&m);
+	return r->probe_why[0] != 0;
 }
 
+/*
+ * A check is over.  A node that is back takes over; else the next better
+ * node is checked at once, and after the last of them the round starts
+ * again in failback seconds.
+ */
 static void probe_done(struct run *r, const char *why)
 {
 	const char *name = r->conf.nodes[r->probe_node].name;
 
 	conn_close(&r->probe);
-	r->probe_at = run_now() + r->conf.failback;
+	if (r->probe_ok && r->probe_node >= r->node) {
+		/* the session moved to it, or above it, meanwhile */
+		r->probe_ok = false;
+		why = "checked while the session failed over";
+	}
 	if (!r->probe_ok) {
 		mm_debug("node %s is not back yet: %s", name, why);
+		if (r->probe_node + 1 < r->node) {
+			r->probe_node++;
+			r->probe_at = run_now();
+		} else {
+			r->probe_node = 0;
+			r->probe_at = run_now() + r->conf.failback;
+		}
 		return;
 	}
 	mm_info("node %s is back: switching to it", name);
 	session_end(r, "switching back to a better node", false);
 	r->node = r->probe_node;
+	r->probe_node = 0;
+	r->probe_at = run_now() + r->conf.failback;
 	r->failures = r->streak = 0;
 	r->reconnect_at = run_now();
 }
 
-/* Is a better node than the current one back?  Ask it to subscribe. */
+/* Is a better node than the current one back?  The best first. */
 static void probe_tick(struct run *r, time_t now)
 {
-	const struct mm_node *n = &r->conf.nodes[0];
-	struct conn_target t = {
-		.host = n->host, .port = n->port, .tls = n->tls, .ca_file = n->ca_file,
-		.pin = n->pinned ? n->fingerprint : NULL, .max_line = r->conf.max_line,
-	};
+	const struct mm_node *n;
+	struct conn_target t;
 	char why[256];
 
 	if (r->probe.state != CONN_CLOSED) {
-		if (now - r->probe_started > PROBE_TIMEOUT)
+		/* (the session failed over meanwhile: no longer a better node) */
+		if (r->probe_node >= r->node) {
+			conn_close(&r->probe);
+			r->probe_node = 0;
+			return;
+		}
+		if (conn_tick(&r->probe, why, sizeof(why)) < 0)
+			probe_done(r, why);
+		else if (now - r->probe_started > PROBE_TIMEOUT)
 			probe_done(r, "no answer");
 		return;
 	}
@@ -268,8 +325,17 @@ static void probe_tick(struct run *r, time_t now)
 		r->probe_at = now + r->conf.failback;
 	if (now < r->probe_at)
 		return;
-	r->probe_node = 0;
-	r->probe_ok = false;
+	if (r->probe_node >= r->node)
+		r->probe_node = 0;
+	n = &r->conf.nodes[r->probe_node];
+	t = (struct conn_target){
+		.host = n->host, .port = n->port, .tls = n->tls, .ca_file = n->ca_file,
+		.pin = n->pinned ? n->fingerprint : NULL, .spki = n->spki, .nspki = n->nspki,
+		.insecure = r->conf.insecure, .max_line = r->conf.max_line,
+		.connect_timeout = r->conf.connect_timeout,
+	};
+	r->probe_ok = r->probe_subscribed = false;
+	r->probe_why[0] = 0;
 	r->probe_started = now;
 	if (conn_open(&r->probe, &t, why, sizeof(why)))
 		probe_done(r, why);
@@ -282,15 +348,15 @@ static void probe_io(struct run *r, short revents)
 	int ret;
 
 	ret = conn_io(&r->probe, revents, probe_line, r, why, sizeof(why));
-	if (ret == 1 && !r->probe_ok) {
+	if (ret == 1 && !r->probe_subscribed && !r->probe_why[0]) {
 		r->probe_id = r->next_id++;
 		line = stm_subscribe(r->probe_id, MM_AGENT, NULL);
 		if (!line || conn_send(&r->probe, line))
 			ret = -ENOMEM;
 		free(line);
 	}
-	if (r->probe_ok || ret < 0)
-		probe_done(r, why);
+	if (r->probe_ok || r->probe_why[0] || ret < 0)
+		probe_done(r, r->probe_why[0] ? r->probe_why : why);
 }
 
 /* SIGINT, SIGTERM and SIGHUP through a file descriptor; @old: the mask before */
@@ -454,8 +520,10 @@ static int parse_args(struct run *r, int argc, char *argv[])
 		{ "url", required_argument, NULL, 'o' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "password", required_argument, NULL, 'p' },
+		{ "password-file", required_argument, NULL, 'P' },
 		{ "ca-file", required_argument, NULL, 'C' },
 		{ "fingerprint", required_argument, NULL, 'F' },
+		{ "pinned-pubkey", required_argument, NULL, 'K' },
 		{ "insecure", no_argument, NULL, 'I' },
 		{ "set", required_argument, NULL, 's' },
 		{ "log-level", required_argument, NULL, 'L' },
@@ -466,8 +534,9 @@ static int parse_args(struct run *r, int argc, char *argv[])
 	};
 	static const struct mm_cmdline cl = { "run", usage, "c:o:u:p:s:nh", opts };
 	static const char *const node_keys[] = {
-		['o'] = "url", ['u'] = "user", ['p'] = "password", ['C'] = "ca-file",
-		['F'] = "fingerprint",
+		['o'] = "url", ['u'] = "user", ['p'] = "password", ['P'] = "password-file",
+		['C'] = "ca-file",
+		['F'] = "fingerprint", ['K'] = "pinned-pubkey",
 	};
 	int opt, ret = 0;
 	char *eq;
@@ -485,8 +554,10 @@ static int parse_args(struct run *r, int argc, char *argv[])
 			/* fall through */
 		case 'u':
 		case 'p':
+		case 'P':
 		case 'C':
 		case 'F':
+		case 'K':
 			if (!cli_nodes)
 				return mm_usage_error(usage, "--%s belongs to a node: give --url first",
 						      node_keys[opt]);

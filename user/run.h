@@ -44,12 +44,22 @@ enum share_fate {
  * @seq: its number here, to tell a slot's jobs apart
  * @valid: not voided by a clean job
  * @difficulty: the share difficulty it is mined at
+ * @xn2_first: the extranonce2 counter (run.next_xn2) when the module got
+ *	its first job of it: the counter may not pass this by the
+ *	extranonce2 space (a value twice would be the same work twice)
+ * @xn2_started: @xn2_first is set (the extranonce it is for is current)
+ * @xn2_used_up: its extranonce2 space is used up (logged once)
+ * @epoch: the extranonce1 it came with (run.epoch)
  */
 struct pool_job {
 	struct stm_job job;
 	uint64_t seq;
 	bool valid;
 	double difficulty;
+	uint64_t xn2_first;
+	bool xn2_started;
+	bool xn2_used_up;
+	uint64_t epoch;
 };
 
 /**
@@ -149,19 +159,24 @@ enum session_state {
  * @authorized: mining.authorize said yes
  * @got_job: this session has sent a job: until then a share of an earlier
  *	session's job is kept, as the pool may have voided the job meanwhile
- * @version_mask: granted by this node's mining.configure (0: no rolling)
+ * @version_mask: granted by this node's mining.configure (0: no rolling),
+ *	or set since by mining.set_version_mask
+ * @rolling_agreed: mining.configure agreed to version rolling (only then
+ *	does mining.set_version_mask count)
  * @difficulty: the current share difficulty (Stratum's default, 1, until
  *	the node sets one)
  * @next_difficulty: set_difficulty's value, for the next job (0: none)
  * @id_subscribe: request ids of the session's opening requests
  * @id_authorize: see @id_subscribe
  * @id_configure: see @id_subscribe (-1: not sent)
+ * @id_xn_subscribe: see @id_subscribe (-1: not sent)
+ * @xn_answered: mining.extranonce.subscribe was answered (a hang-up
+ *	before: the node goes without it for a while)
  * @garbage: bad lines from this connection
  * @end_why: a line's handler ended the session: why (empty: it did not)
  * @end_failed: ... and whether the node failed
  * @end_skip: ... and whether to go to the next node at once
  * @hung_up: the node closed the connection (or it broke), not we
- * @started: when the connection was opened (the opening's time limit)
  * @connected_at: when the session started mining
  * @last_rx: when the node last sent a line
  * @last_suggest: when lower difficulty was last asked for
@@ -174,15 +189,16 @@ struct session {
 	bool authorized;
 	bool got_job;
 	uint32_t version_mask;
+	bool rolling_agreed;
 	double difficulty;
 	double next_difficulty;
-	int64_t id_subscribe, id_authorize, id_configure;
+	int64_t id_subscribe, id_authorize, id_configure, id_xn_subscribe;
+	bool xn_answered;
 	int garbage;
 	char end_why[256];
 	bool end_failed;
 	bool end_skip;
 	bool hung_up;
-	time_t started;
 	time_t connected_at;
 	time_t last_rx;
 	time_t last_suggest;
@@ -241,6 +257,7 @@ struct counters {
  * @next_id: the next request id
  * @no_configure: until when each node goes without mining.configure (it
  *	hung up on it: a server that does not know it, or a glitch)
+ * @no_xn_subscribe: the same for mining.extranonce.subscribe
  * @pool_jobs: the pool's latest jobs
  * @pool_seq: the last pool job's number
  * @pool_slot: the newest pool job's slot (-1: none)
@@ -269,8 +286,10 @@ struct counters {
  * @probe_node: which node it checks
  * @probe_at: when to check next
  * @probe_started: when the check began
- * @probe_id: the probe's subscribe request
- * @probe_ok: the node answered the probe
+ * @probe_id: the probe's request: subscribe, then authorize
+ * @probe_subscribed: the subscribe is answered; authorize is on its way
+ * @probe_ok: the node took our worker (authorize answered yes)
+ * @probe_why: why the node is not back (empty: no answer yet)
  * @store_dirty: the share-store file needs writing
  * @store_written: when it was last written
  * @pool_lost: when the last session ended, while none mines (0: one does)
@@ -307,6 +326,7 @@ struct run {
 	uint64_t next_xn2;
 	int64_t next_id;
 	time_t no_configure[MM_MAX_NODES];
+	time_t no_xn_subscribe[MM_MAX_NODES];
 	struct session sess;
 
 	struct pool_job pool_jobs[POOL_JOBS];
@@ -338,7 +358,9 @@ struct run {
 	time_t probe_at;
 	time_t probe_started;
 	int64_t probe_id;
+	bool probe_subscribed;
 	bool probe_ok;
+	char probe_why[256];
 
 	bool state_dirty;
 	time_t state_written;

@@ -18,7 +18,7 @@
 #include "run.h"
 
 #define ROLL_MASK	0x1fffe000	/* the version bits BIP 320 leaves to miners */
-#define SESSION_TIMEOUT	30		/* seconds to connect, subscribe and authorize */
+#define SESSION_TIMEOUT	30		/* seconds to look up, to shake hands, to subscribe and authorize */
 #define NO_CONFIGURE_FOR 3600		/* seconds a node goes without mining.configure */
 
 static struct mm_node *node(struct run *r)
@@ -39,7 +39,8 @@ static void session_reset(struct session *sess, time_t now)
 	memset(sess, 0, sizeof(*sess));
 	sess->difficulty = STM_DEFAULT_DIFFICULTY;
 	sess->id_subscribe = sess->id_authorize = sess->id_configure = -1;
-	sess->started = sess->last_rx = now;
+	sess->id_xn_subscribe = -1;
+	sess->last_rx = now;
 }
 
 /* Connect to the current node (or where its client.reconnect pointed). */
@@ -50,7 +51,11 @@ void session_start(struct run *r)
 		.tls = n->tls,
 		.ca_file = n->ca_file,
 		.pin = n->pinned ? n->fingerprint : NULL,
+		.spki = n->spki,
+		.nspki = n->nspki,
+		.insecure = r->conf.insecure,
 		.max_line = r->conf.max_line,
+		.connect_timeout = r->conf.connect_timeout,
 	};
 	char why[256];
 
@@ -124,6 +129,12 @@ void session_end(struct run *r, const char *why, bool failed)
 			node(r)->name, NO_CONFIGURE_FOR);
 		r->no_configure[r->node] = run_now() + NO_CONFIGURE_FOR;
 	}
+	if (r->state == SESSION_MINING && r->sess.id_xn_subscribe >= 0 && !r->sess.xn_answered &&
+	    r->sess.hung_up) {
+		mm_info("node %s: hung up before answering: without mining.extranonce.subscribe for %d s",
+			node(r)->name, NO_CONFIGURE_FOR);
+		r->no_xn_subscribe[r->node] = run_now() + NO_CONFIGURE_FOR;
+	}
 	if (r->state == SESSION_MINING)
 		r->pool_lost = run_now();
 	conn_close(&r->conn);
@@ -173,6 +184,15 @@ static void start_mining(struct run *r)
 	r->streak = 0;
 	r->state_dirty = true;
 	mm_info("node %s: authorized as %s, mining", node(r)->name, node(r)->user);
+	/*
+	 * Pools that move miners between servers change extranonce1 then.
+	 * Sent once mining: a server that hangs up on it before answering
+	 * (some do on methods they do not know) goes without it for a while.
+	 */
+	if (r->conf.xn_subscribe && r->no_xn_subscribe[r->node] <= run_now()) {
+		r->sess.id_xn_subscribe = r->next_id++;
+		send_line(r, stm_extranonce_subscribe(r->sess.id_xn_subscribe));
+	}
 	/* a job of this session came before the answer: mine it (else wait) */
 	if (r->sess.got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid) {
 		miner_new_job(r, r->pool_slot, true);
@@ -222,12 +242,23 @@ static void answered(struct run *r, struct stm_msg *m)
 				m->failed ? m->err_msg : why);
 		} else {
 			r->sess.version_mask &= ROLL_MASK;
+			r->sess.rolling_agreed = true;
 			mm_info("node %s: version rolling, mask %08x", node(r)->name, r->sess.version_mask);
 		}
 		return;
 	}
 	if (m->id == r->sess.id_subscribe) {
 		subscribed(r, m);
+		return;
+	}
+	if (m->id == r->sess.id_xn_subscribe) {
+		r->sess.xn_answered = true;
+		/* many pools do not know it: that is no failure */
+		if (m->failed || !json_is_true(m->result))
+			mm_debug("node %s: no mining.extranonce.subscribe here", node(r)->name);
+		else
+			mm_debug("node %s: it may change extranonce1 (mining.set_extranonce)",
+				 node(r)->name);
 		return;
 	}
 	if (m->id == r->sess.id_authorize) {
@@ -268,7 +299,7 @@ static void answered(struct run *r, struct stm_msg *m)
 
 static void notified(struct run *r, struct stm_msg *m)
 {
-	struct pool_job *pj;
+	struct pool_job *pj, xn2;
 	int slot, i;
 
 	if (!r->sess.subscribed) {
@@ -277,12 +308,25 @@ static void notified(struct run *r, struct stm_msg *m)
 	}
 	slot = (r->pool_slot + 1) % POOL_JOBS;
 	pj = &r->pool_jobs[slot];
+	/*
+	 * A job the pool sends again (a resumed session: the same extranonce1)
+	 * keeps the extranonce2 values it had: not the same work twice.
+	 */
+	xn2 = (struct pool_job){ 0 };
+	for (i = 0; i < POOL_JOBS; i++)
+		if (r->pool_jobs[i].xn2_started && r->pool_jobs[i].epoch == r->epoch &&
+		    !strcmp(r->pool_jobs[i].job.id, m->job.id))
+			xn2 = r->pool_jobs[i];
 	stm_job_free(&pj->job);
 	if (stm_job_copy(&pj->job, &m->job)) {
 		mm_err("out of memory for a job");
 		pj->valid = false;
 		return;
 	}
+	pj->xn2_started = xn2.xn2_started;
+	pj->xn2_first = xn2.xn2_first;
+	pj->xn2_used_up = xn2.xn2_used_up;
+	pj->epoch = r->epoch;
 	if (m->job.clean)
 		for (i = 0; i < POOL_JOBS; i++)
 			r->pool_jobs[i].valid = false;
@@ -299,10 +343,36 @@ static void notified(struct run *r, struct stm_msg *m)
 	mm_info("node %s: job %s%s, difficulty %g", node(r)->name, m->job.id,
 		m->job.clean ? " (clean)" : "", pj->difficulty);
 	if (r->state == SESSION_MINING) {
-		miner_new_job(r, slot, true);
+		/* (a job sent again whose extranonce2 values are used up) */
+		if (miner_new_job(r, slot, true) == -ENOSPC && m->job.clean)
+			miner_flush(r);
 		store_release(r);
 	}
 	r->state_dirty = true;
+}
+
+/*
+ * mining.set_version_mask: the bits this session may roll from now on, in
+ * the module's running job too (it is given the pool job again); shares
+ * rolled outside them are stale (miner.c).  Only where mining.configure
+ * agreed to version rolling: no node rolls what it did not agree to.
+ */
+static void version_mask_set(struct run *r, uint32_t mask)
+{
+	if (!r->sess.rolling_agreed) {
+		mm_info("node %s: ignored mining.set_version_mask: version rolling was not agreed",
+			node(r)->name);
+		return;
+	}
+	mask &= ROLL_MASK;
+	if (mask == r->sess.version_mask)
+		return;
+	r->sess.version_mask = mask;
+	mm_info("node %s: version mask %08x, from now on", node(r)->name, mask);
+	/* (its extranonce2 values used up: nothing more to mine with it) */
+	if (r->state == SESSION_MINING && r->sess.got_job && r->pool_slot >= 0 &&
+	    r->pool_jobs[r->pool_slot].valid && miner_new_job(r, r->pool_slot, true) == -ENOSPC)
+		miner_flush(r);
 }
 
 static void reconnect_asked(struct run *r, struct stm_msg *m)
@@ -332,6 +402,7 @@ static int session_line(void *arg, const char *line, size_t len)
 	struct run *r = arg;
 	struct stm_msg m;
 	char why[256];
+	int i;
 
 	r->sess.last_rx = run_now();
 	if (!line) {
@@ -357,15 +428,26 @@ static int session_line(void *arg, const char *line, size_t len)
 		r->sess.next_difficulty = m.difficulty;
 		break;
 	case STM_SET_EXTRANONCE:
+		if (!r->sess.subscribed) {
+			garbage(r, "mining.set_extranonce before the subscription");
+			break;
+		}
 		mm_info("node %s: new extranonce (extranonce2 %d bytes)", node(r)->name, m.xn2_size);
 		memcpy(r->sub.xn1, m.xn1, m.xn1_len);
 		r->sub.xn1_len = m.xn1_len;
 		r->sub.xn2_size = m.xn2_size;
 		r->epoch++;
+		store_save(r);		/* the session a restart resumes has it */
+		/* another extranonce1: the jobs' extranonce2 spaces are new */
+		for (i = 0; i < POOL_JOBS; i++)
+			r->pool_jobs[i].xn2_started = false;
+		/* what the module mines has the old one: the pool job again */
+		if (r->state == SESSION_MINING && r->sess.got_job && r->pool_slot >= 0 &&
+		    r->pool_jobs[r->pool_slot].valid)
+			miner_new_job(r, r->pool_slot, true);
 		break;
 	case STM_SET_VERSION_MASK:
-		r->sess.version_mask = m.version_mask & ROLL_MASK;
-		mm_info("node %s: version mask %08x", node(r)->name, r->sess.version_mask);
+		version_mask_set(r, m.version_mask);
 		break;
 	case STM_RECONNECT:
 		reconnect_asked(r, &m);
@@ -446,19 +528,62 @@ void session_submit(struct run *r, const struct share *s)
 	mm_debug("node %s: sent share of job %s, nonce %08x", node(r)->name, s->job_id, s->nonce);
 }
 
-/* Timers: a silent pool, a session that does not get going, keepalive. */
+/*
+ * Connecting: an address that does not take the connection in
+ * connect-timeout leaves it to the next; the name lookup and the TLS
+ * handshake have SESSION_TIMEOUT each.  0, or the session ended.
+ */
+static int connecting_tick(struct run *r)
+{
+	char why[256];
+	int ret;
+
+	ret = conn_tick(&r->conn, why, sizeof(why));
+	if (ret == 1)
+		mm_info("node %s: %s", node(r)->name, why);
+	if (ret >= 0 && r->conn.state != CONN_CONNECTING &&
+	    conn_stage_age(&r->conn) > SESSION_TIMEOUT) {
+		snprintf(why, sizeof(why), "%s: no progress in %d s",
+			 r->conn.state == CONN_RESOLVING ? "name lookup" : "TLS handshake",
+			 SESSION_TIMEOUT);
+		ret = -ETIMEDOUT;
+	}
+	if (ret >= 0)
+		return 0;
+	session_end(r, why, true);
+	return ret;
+}
+
+/*
+ * Timers: connecting, a session that does not get going, a silent pool,
+ * shares the pool does not answer, keepalive.
+ */
 void session_tick(struct run *r, time_t now)
 {
 	time_t quiet;
-	char why[64];
+	char why[128];
+	int i;
 
 	if (r->state == SESSION_NONE)
 		return;
-	/* the opening as a whole has its time, however chatty the node */
-	if (r->state != SESSION_MINING && now - r->sess.started > SESSION_TIMEOUT) {
-		snprintf(why, sizeof(why), "not mining after %d s", SESSION_TIMEOUT);
+	if (r->state == SESSION_CONNECTING) {
+		connecting_tick(r);
+		return;
+	}
+	/* the opening as a whole has its time from the connection, however chatty the node */
+	if (r->state != SESSION_MINING && conn_stage_age(&r->conn) > SESSION_TIMEOUT) {
+		snprintf(why, sizeof(why), "not mining %d s after connecting", SESSION_TIMEOUT);
 		session_end(r, why, true);
 		return;
+	}
+	/* an unanswered share keeps a slot of the 256: the next session sends it again */
+	for (i = 0; i < r->nflight; i++) {
+		if (now - r->flight[i].sent > r->conf.answer_timeout) {
+			snprintf(why, sizeof(why), "no answer to a share in %d s (answer-timeout)",
+				 r->conf.answer_timeout);
+			session_end(r, why, true);
+			return;
+		}
 	}
 	if (now - r->sess.last_rx > r->conf.silence) {
 		snprintf(why, sizeof(why), "silent for %lld s", (long long)(now - r->sess.last_rx));

@@ -208,7 +208,7 @@ static void session_parse(struct run *r, json_t *o)
 
 	if (json_unpack(o, "{s:s,s:s,s:s,s:i}", "node", &node, "id", &id, "extranonce1", &xn1,
 			"extranonce2_size", &s.xn2_size) ||
-	    strlen(id) > STM_MAX_SESSION || s.xn2_size < 1 || s.xn2_size > STM_MAX_XN2 ||
+	    strlen(id) > STM_MAX_SESSION || s.xn2_size < 0 || s.xn2_size > STM_MAX_XN2 ||
 	    mm_hex_to_bytes(xn1, s.xn1, sizeof(s.xn1), &s.xn1_len))
 		return;
 	for (n = 0; n < r->conf.nnodes && strcmp(r->conf.nodes[n].name, node); n++)

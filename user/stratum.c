@@ -134,9 +134,10 @@ static int parse_extranonce(json_t *xn1, json_t *size, uint8_t *out, size_t *len
 	if (!s || mm_hex_to_bytes(s, out, STM_MAX_XN1, len))
 		return fail(why, whylen, "%s: extranonce1 is not hex of at most %d bytes", what,
 			    STM_MAX_XN1);
-	if (!json_is_integer(size) || json_integer_value(size) < 1 ||
+	/* 0: the pool leaves the miner nothing to vary but nonce and version */
+	if (!json_is_integer(size) || json_integer_value(size) < 0 ||
 	    json_integer_value(size) > STM_MAX_XN2)
-		return fail(why, whylen, "%s: extranonce2 size is not 1 to %d", what, STM_MAX_XN2);
+		return fail(why, whylen, "%s: extranonce2 size is not 0 to %d", what, STM_MAX_XN2);
 	*xn2_size = json_integer_value(size);
 	return 0;
 }
@@ -440,6 +441,12 @@ char *stm_subscribe(int64_t id, const char *agent, const char *session)
 {
 	return request(id, "mining.subscribe", session && *session ?
 		       json_pack("[s,s]", agent, session) : json_pack("[s]", agent));
+}
+
+/* mining.extranonce.subscribe: the pool may change extranonce1 mid-session */
+char *stm_extranonce_subscribe(int64_t id)
+{
+	return request(id, "mining.extranonce.subscribe", json_array());
 }
 
 char *stm_authorize(int64_t id, const char *user, const char *password)

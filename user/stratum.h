@@ -137,6 +137,7 @@ int stm_parse_subscription(json_t *result, struct stm_subscription *s, char *why
 int stm_parse_configure(json_t *result, uint32_t *mask, char *why, size_t whylen);
 
 char *stm_subscribe(int64_t id, const char *agent, const char *session);
+char *stm_extranonce_subscribe(int64_t id);
 char *stm_authorize(int64_t id, const char *user, const char *password);
 char *stm_configure(int64_t id, uint32_t mask);
 char *stm_suggest_difficulty(int64_t id, double difficulty);

@@ -10,6 +10,7 @@ the share store across a restart, and the whole run under valgrind.
 TAP on stdout.
 """
 
+import base64
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ SYSFS = '/sys/kernel/micromine/'
 FULL = os.environ.get('MM_STRATUM_FULL') == '1'
 # a share every ~430k nonces: a few a second on a TCG guest
 DIFFICULTY = 0.0001
+ROLL = 0x1fffe000	# the version bits BIP 320 leaves to miners
 TMP = tempfile.mkdtemp(prefix='mm-stratum-')
 PW = 'pw-never-logged'
 
@@ -277,24 +279,43 @@ def tls_cert(name='cert'):
     return key, cert, hashlib.sha256(der).hexdigest()
 
 
+def spki_pin(key):
+    """curl's --pinnedpubkey of @key: sha256// and the base64 of its public
+    key's (DER SubjectPublicKeyInfo) SHA-256."""
+    der = subprocess.run(['openssl', 'pkey', '-in', key, '-pubout', '-outform', 'DER'],
+                         capture_output=True).stdout
+    return 'sha256//' + base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
 def tls():
-    """TLS: pinned, CA-verified, and refused when neither trusts the pool."""
+    """TLS: pinned (certificate, public key), CA-verified (a CA file, the
+    system's CA store by default), and refused when none trusts the pool."""
     key, cert, fp = tls_cert()
-    other = tls_cert('other')[1]
+    okey, other, _ = tls_cert('other')
     if not ok(key is not None and other is not None, 'test certificates (openssl req)', fp):
         return
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert, key)
     pool = testpool.Pool(3334, DIFFICULTY, tls=ctx)
     colons = ':'.join(fp[i:i + 2] for i in range(0, 64, 2))
-    cases = [('pinned', ['--fingerprint', colons], True, None),
-             ('ca-file', ['--ca-file', cert], True, None),
-             ('wrong pin', ['--fingerprint', '00' * 31 + '01'], False, 'is not the pinned one'),
-             ('another CA', ['--ca-file', other], False, "certificate is not trusted")]
-    for name, args, good, error in cases:
+    # the system's CA store as OpenSSL finds it: SSL_CERT_FILE names it
+    system = {'SSL_CERT_FILE': cert}
+    cases = [('pinned', ['--fingerprint', colons], True, None, None),
+             ('ca-file', ['--ca-file', cert], True, None, None),
+             ('pinned key', ['--pinned-pubkey', spki_pin(okey) + ';' + spki_pin(key)], True,
+              None, None),
+             ('system CAs', [], True, None, system),
+             ('wrong pin', ['--fingerprint', '00' * 31 + '01'], False, 'is not the pinned one',
+              None),
+             ('wrong key', ['--pinned-pubkey', spki_pin(okey)], False,
+              'public key (%s) is not a pinned one' % spki_pin(key), None),
+             ('another CA', ['--ca-file', other], False, 'certificate is not trusted', None),
+             ('not in the system CAs', [], False, 'certificate is not trusted',
+              {'SSL_CERT_FILE': other})]
+    for name, args, good, error, env in cases:
         before = pool.stats().get('authorized', 0)
         run = Run('tls-' + name.replace(' ', '-'),
-                  ['-o', url(3334, True), '-u', 'test.tls', '-p', PW] + args)
+                  ['-o', url(3334, True), '-u', 'test.tls', '-p', PW] + args, env=env)
         if good:
             ok(wait(lambda: pool_accepted(pool) >= 1 and run.count('accepted') >= 1, 120),
                'TLS, %s: mining, shares accepted' % name, run.tail())
@@ -303,9 +324,6 @@ def tls():
             ok(pool.stats().get('authorized', 0) == before,
                'TLS, %s: no session with the pool' % name)
         ok(run.stop() == 0, 'TLS, %s: stops cleanly' % name, run.tail())
-    run = Run('tls-none', ['-o', url(3334, True), '-u', 'test.tls'], ends=True)
-    ok(run.p.wait(60) == 2 and run.has('needs a ca-file or a fingerprint'),
-       'TLS with neither: refused at the start (exit 2)', run.tail())
     pool.close()
 
 
@@ -352,25 +370,42 @@ def clean_jobs():
 
 
 def failover():
-    """Failover to the second node, and back to the first when it is back."""
+    """Failover down the list of nodes, and back up it: to the best node
+    that is back (not only the first), and only to one that takes the
+    worker (a node that answers but refuses authorize is not back)."""
     a = testpool.Pool(3336, DIFFICULTY, mainnet=False)
     b = testpool.Pool(3337, DIFFICULTY, mainnet=False)
+    c = testpool.Pool(3363, DIFFICULTY, mainnet=False)
     run = Run('failover', ['-o', url(3336), '-u', 'test.a', '-o', url(3337), '-u', 'test.b',
+                           '-o', url(3363), '-u', 'test.c',
                            '-s', 'failover-after=2', '-s', 'failback=5'])
     ok(wait(lambda: pool_accepted(a) >= 1, 120), 'failover: mining on the first node', run.tail())
     a.stop_listening()
-    ok(wait(lambda: pool_accepted(b) >= 1, 120),
-       'the first node gone: the second one gets the shares', run.tail())
-    ok(run.has('trying node ' + url(3337)), 'the log says so')
+    b.stop_listening()
+    ok(wait(lambda: pool_accepted(c) >= 1, 120),
+       'the first two nodes gone: the third one gets the shares', run.tail())
+    ok(run.has('trying node ' + url(3363)), 'the log says so')
+    b.start_listening()
+    mark = pool_accepted(b)
+    ok(wait(lambda: pool_accepted(b) > mark, 120),
+       'the second node back, the first not: shares go to the second', run.tail())
+    ok(run.has('node %s is back: switching to it' % url(3337)), 'the log says so')
+    a.refuse_authorize = True
+    auth = a.stats().get('requests.mining.authorize', 0)
     a.start_listening()
+    mark, accepted = run.mark(), pool_accepted(b)
+    ok(wait(lambda: a.stats().get('requests.mining.authorize', 0) >= auth + 2, 60),
+       'the first node answers again, but refuses the worker: checked twice', a.stats())
+    ok(not run.has('node %s is back' % url(3336), mark) and pool_accepted(b) > accepted,
+       'it is not back: mining stays on the second node', run.tail())
+    a.refuse_authorize = False
     mark = pool_accepted(a)
     ok(wait(lambda: pool_accepted(a) > mark, 120),
-       'the first node back: shares go to it again', run.tail())
-    ok(run.has('node %s is back: switching to it' % url(3336)), 'the log says so')
+       'the first node takes the worker again: shares go to it', run.tail())
     run.stop()
     accounted(run, 'failover')
-    a.close()
-    b.close()
+    for p in (a, b, c):
+        p.close()
 
 
 def per_session():
@@ -410,6 +445,109 @@ def per_session():
     accounted(run, 'per-session')
     for p in (a, b, c):
         p.close()
+
+
+def version_mask():
+    """mining.set_version_mask mid-job: the module's running job takes the
+    new mask too (a few seconds on, every share is rolled within it, none
+    rejected); a session that never agreed to version rolling ignores it."""
+    pool = testpool.Pool(3361, DIFFICULTY, mainnet=False)
+    base = int(pool.jobs[-1]['version'], 16)
+    run = Run('mask', ['-o', url(3361), '-u', 'test.mask'])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120) and run.has('version rolling, mask'),
+       'version mask: mining, rolling versions', run.tail())
+    new = 0x00006000
+    pool.set_version_mask(new)
+    ok(run.wait_log('version mask %08x, from now on' % new, 30),
+       'set_version_mask: the tool takes the new mask', run.tail())
+    time.sleep(2)
+    first, st0 = len(pool.accepted_shares), pool.stats()
+    ok(wait(lambda: len(pool.accepted_shares) >= first + 3, 120),
+       'shares accepted after it: the module\'s running job was given the new mask',
+       run.tail())
+    outside = [hex(sh['version']) for sh in pool.accepted_shares[first:]
+               if (sh['version'] ^ base) & ~new]
+    st = pool.stats()
+    ok(not outside and st.get('rejected.20', 0) == st0.get('rejected.20', 0),
+       'every one rolled within the new mask, none rejected (outside: %s)' % outside, st)
+    run.stop()
+    accounted(run, 'version mask')
+    pool.refuse_configure = True
+    run = Run('mask-unagreed', ['-o', url(3361), '-u', 'test.mask'],
+              env={'MICROMINE_PASSWORD': 'pw-from-the-environment'})
+    ok(run.wait_log('no version rolling', 60), 'mining.configure refused', run.tail())
+    pool.set_version_mask(ROLL)
+    ok(run.wait_log('ignored mining.set_version_mask', 30),
+       'then set_version_mask: ignored, rolling was not agreed', run.tail())
+    pool.new_job(clean=False)
+    accepted = pool_accepted(pool)
+    ok(wait(lambda: pool_accepted(pool) >= accepted + 2, 120), 'mining on', run.tail())
+    ok(pool.stats().get('unagreed_rolling', 0) == 0, 'no version bits rolled', pool.stats())
+    ok(pool.passwords[-1:] == ['pw-from-the-environment'],
+       'MICROMINE_PASSWORD: the password of a node without one', pool.passwords)
+    run.stop()
+    accounted(run, 'version mask not agreed')
+    pool.close()
+
+
+def extranonce():
+    """mining.extranonce.subscribe goes out (unless extranonce-subscribe is
+    off), and a mining.set_extranonce mid-session is mined with from the
+    next job on, and kept in the share store for a restart."""
+    pool = testpool.Pool(3362, DIFFICULTY, mainnet=False)
+    store = os.path.join(TMP, 'xn-store.json')
+    run = Run('xn', ['-o', url(3362), '-u', 'test.xn', '-s', 'share-store=' + store])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'extranonce: mining', run.tail())
+    ok(pool.stats().get('requests.mining.extranonce.subscribe', 0) == 1,
+       'mining.extranonce.subscribe sent', pool.stats())
+    new = pool.set_extranonce()
+    ok(len(new) == 1 and run.wait_log('new extranonce', 30),
+       'mining.set_extranonce: taken (%s)' % new, run.tail())
+    first, st0 = len(pool.accepted_shares), pool.stats()
+    ok(wait(lambda: len(pool.accepted_shares) >= first + 2, 120),
+       'shares after it accepted', run.tail())
+    st = pool.stats()
+    ok(all(sh['xn1'] == new[0] for sh in pool.accepted_shares[first:]) and
+       st.get('rejected.20', 0) == st0.get('rejected.20', 0) and
+       st.get('rejected.23', 0) == st0.get('rejected.23', 0),
+       'each with the new extranonce1, none rejected', st)
+
+    def stored():
+        try:
+            return (json.load(open(store)).get('session') or {}).get('extranonce1')
+        except (OSError, ValueError):
+            return None
+    ok(wait(lambda: stored() == new[0], 30),
+       'the share store keeps the new extranonce1 for a restart (%s)' % stored())
+    # without a job after it: the module's running job is the pool job again
+    new = pool.set_extranonce(then_job=False)
+    ok(len(new) == 1 and run.wait_log('new extranonce', 30),
+       'mining.set_extranonce, no job after it: taken', run.tail())
+    first, st0 = len(pool.accepted_shares), pool.stats()
+    ok(wait(lambda: len(pool.accepted_shares) >= first + 2, 120),
+       'shares accepted after it: the module mines with the new extranonce1', run.tail())
+    st = pool.stats()
+    ok(st.get('rejected.23', 0) == st0.get('rejected.23', 0),
+       'none rejected for their hash (the old extranonce1)', st)
+    run.stop()
+    accounted(run, 'extranonce')
+    before = pool.stats().get('requests.mining.extranonce.subscribe', 0)
+    accepted = pool_accepted(pool)
+    pwfile = os.path.join(TMP, 'pw')
+    with open(pwfile, 'w') as f:
+        f.write('pw-from-a-file\n')
+    os.chmod(pwfile, 0o600)
+    run = Run('xn-off', ['-o', url(3362), '-u', 'test.xn', '--password-file', pwfile,
+                         '-s', 'extranonce-subscribe=no'])
+    ok(wait(lambda: pool_accepted(pool) > accepted, 120), 'extranonce-subscribe=no: mining',
+       run.tail())
+    ok(pool.passwords[-1:] == ['pw-from-a-file'] and not run.has('pw-from-a-file'),
+       '--password-file: the pool gets its first line, the log never', pool.passwords)
+    ok(pool.stats().get('requests.mining.extranonce.subscribe', 0) == before,
+       'and no mining.extranonce.subscribe', pool.stats())
+    run.stop()
+    accounted(run, 'extranonce-subscribe off')
+    pool.close()
 
 
 def difficulty_after_job():
@@ -569,6 +707,91 @@ def lookups():
         res.restore()
         a.close()
         b.close()
+
+
+class Blackhole:
+    """A port on @addr whose connection attempts go unanswered, as at an
+    address behind a route that drops packets: a listener whose accept
+    queue is full (Linux then drops new SYNs: the client waits)."""
+
+    def __init__(self, port, addr='::1'):
+        family = socket.AF_INET6 if ':' in addr else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((addr, port))
+        self.sock.listen(0)
+        self.fill = []
+        for _ in range(2):
+            c = socket.socket(family, socket.SOCK_STREAM)
+            c.setblocking(False)
+            c.connect_ex((addr, port))
+            self.fill.append(c)
+        time.sleep(0.2)
+        probe = socket.socket(family, socket.SOCK_STREAM)
+        probe.settimeout(1)
+        try:
+            probe.connect((addr, port))
+            self.holds = False
+        except OSError:
+            self.holds = True
+        probe.close()
+
+    def close(self):
+        for c in self.fill:
+            c.close()
+        self.sock.close()
+
+
+def connect_timeout():
+    """A host name whose first address drops the connection attempt (a
+    broken IPv6 route): after connect-timeout the next address, not the
+    whole attempt's time."""
+    name = 'pool-c.micromine.test'
+    res = Resolver()
+    pool = testpool.Pool(3359, DIFFICULTY, mainnet=False)
+    hole = None
+    try:
+        hole = Blackhole(3359)
+        ok(hole.holds, 'the test\'s own check: a connection to [::1]:3359 goes unanswered')
+        res.hosts(['::1 ' + name, '127.0.0.1 ' + name])
+        run = Run('connect-timeout', ['-o', 'stratum+tcp://%s:3359' % name, '-u', 'test.ct',
+                                      '-s', 'connect-timeout=3', '-s', 'failover-after=1000'])
+        ok(wait(lambda: pool_accepted(pool) >= 1, 60),
+           'the first address gives no answer: mining on the second', run.tail())
+        ok(run.has('::1: no answer in 3 s, trying 127.0.0.1'),
+           'the log names the address left after connect-timeout, and the next', run.tail())
+        run.stop()
+        accounted(run, 'connect timeout')
+    finally:
+        res.restore()
+        if hole:
+            hole.close()
+        pool.close()
+
+
+def answer_timeout():
+    """A pool that takes shares and never answers: after answer-timeout the
+    session ends as failed, and the shares go to the next session (the
+    pool says duplicate: it had them, so they count as accepted), not 256
+    of them waiting for ever."""
+    pool = testpool.Pool(3360, DIFFICULTY, mainnet=False)
+    pool.drop_answers = True
+    run = Run('answer-timeout', ['-o', url(3360), '-u', 'test.at', '-s', 'answer-timeout=8',
+                                 '-s', 'failover-after=1000'])
+    ok(wait(lambda: pool.stats().get('answers_dropped', 0) >= 1, 120),
+       'no answer: the pool counted a share and said nothing', run.tail())
+    ok(run.wait_log('no answer to a share in 8 s (answer-timeout)', 60),
+       'after answer-timeout the session ends as failed', run.tail())
+    pool.drop_answers = False
+    dup = pool.stats().get('rejected.22', 0)
+    ok(wait(lambda: pool.stats().get('rejected.22', 0) > dup, 60),
+       'the next session sends the unanswered shares again: the pool says duplicate',
+       run.tail())
+    run.stop()
+    accounted(run, 'answer timeout')
+    ok(had_it(run) >= 1, 'the tool counts them as accepted, the pool having had them (%d)'
+       % had_it(run), run.tail())
+    pool.close()
 
 
 def outage():
@@ -964,11 +1187,50 @@ def used_up():
         st = pool.stats()
         ok(s.get('rejected') == 0 and not any(k.startswith('rejected.') for k in st),
            'the pool rejected none of the shares, rolled or not', st)
+        xn2_sizes(pool, base)
     finally:
         pool.close()
         subprocess.run(['rmmod', 'micromine'])
         ok(subprocess.run(['insmod', os.environ['MM_KO']]).returncode == 0,
            'the module as built loaded again')
+
+
+def xn2_sizes(pool, base):
+    """Extranonce2 of 1, 3, 8 and 0 bytes (@pool without version rolling,
+    the module's jobs 2^22 nonces): the pool's size, never a value twice
+    for a job; of 0 bytes there is one value, one module job per pool
+    job: the tool says so and waits for the next job."""
+    for size, values in ((1, 2), (3, 1), (8, 1), (0, 1)):
+        pool.xn2_size = size
+        first = len(pool.accepted_shares)
+        st0 = pool.stats()
+        run = Run('xn2-%d' % size, ['-o', url(3349), '-u', 'test.xn2'])
+        ok(run.wait_log('extranonce2 %d bytes' % size, 60),
+           'extranonce2 of %d bytes: subscribed' % size, run.tail())
+        jid = pool.jobs[-1]['id']
+
+        def values_of():
+            return {s['xn2'] for s in pool.accepted_shares[first:]
+                    if s['job'] == jid and s['version'] == base}
+        ok(wait(lambda: len(values_of()) >= values, 120),
+           'extranonce2 of %d bytes: shares of %d value(s) of %s' %
+           (size, len(values_of()), sorted(values_of())), run.tail())
+        ok(all(len(x) == 2 * size for x in values_of()), 'each %d bytes long' % size)
+        if not size:
+            ok(run.wait_log('its 1 extranonce2 value is used up', 120),
+               'one value, used up: the tool waits for the next job', run.tail())
+            ok(wait(lambda: module_job()[0] is None, 120),
+               'its module job used up, no other runs (%s)' % (module_job()[0],))
+            accepted = pool_accepted(pool)
+            pool.new_job(clean=False)
+            ok(wait(lambda: pool_accepted(pool) > accepted, 120),
+               'the next job: mining again', run.tail())
+        run.stop()
+        accounted(run, 'extranonce2 of %d bytes' % size)
+        st = pool.stats()
+        ok(all(st.get(k, 0) == st0.get(k, 0) for k in st if k.startswith('rejected.')),
+           'extranonce2 of %d bytes: the pool rejected none, none twice' % size, st)
+    pool.xn2_size = 4
 
 
 def sighup():
@@ -1078,9 +1340,10 @@ def main():
     # kernel: 5.10 leaves SCHED_IDLE to the tool
     tests = [basic, module_reload, cpu_online]
     if FULL:
-        tests += [tls, clean_jobs, failover, per_session, difficulty_after_job, redirect_stays,
-                  lookups, outage, no_pool, store_restart, misbehaviour, keepalive, used_up,
-                  sighup, store_resized, under_valgrind]
+        tests += [tls, clean_jobs, failover, per_session, version_mask, extranonce,
+                  difficulty_after_job, redirect_stays, lookups, connect_timeout,
+                  answer_timeout, outage, no_pool, store_restart, misbehaviour, keepalive,
+                  used_up, sighup, store_resized, under_valgrind]
     # MM_STRATUM_ONLY=name,...: those scenarios alone (for a quick look)
     only = os.environ.get('MM_STRATUM_ONLY')
     if only:

@@ -163,6 +163,12 @@ TEST(messages)
 	EXPECT_EQ(8, m.xn2_size);
 	stm_msg_free(&m);
 
+	/* 0: the pool leaves nonce and version alone to vary */
+	ASSERT_EQ(0, parse("{\"method\":\"mining.set_extranonce\",\"params\":[\"abcd0102\",0]}",
+			   &m, why));
+	EXPECT_EQ(0, m.xn2_size);
+	stm_msg_free(&m);
+
 	ASSERT_EQ(0, parse("{\"id\":null,\"method\":\"mining.set_version_mask\",\"params\":[\"1fffe000\"]}",
 			   &m, why));
 	EXPECT_EQ(0x1fffe000, m.version_mask);
@@ -241,7 +247,7 @@ TEST(bad_messages_refused)
 		{ "{\"method\":\"mining.set_difficulty\",\"params\":[-1]}", "out of range" },
 		{ "{\"method\":\"mining.set_difficulty\",\"params\":[1e300]}", "out of range" },
 		{ "{\"method\":\"mining.set_difficulty\",\"params\":{}}", "params is not a list" },
-		{ "{\"method\":\"mining.set_extranonce\",\"params\":[\"0102\",0]}", "extranonce2 size" },
+		{ "{\"method\":\"mining.set_extranonce\",\"params\":[\"0102\",-1]}", "extranonce2 size" },
 		{ "{\"method\":\"mining.set_extranonce\",\"params\":[\"0102\",17]}", "extranonce2 size" },
 		{ "{\"method\":\"mining.set_extranonce\",\"params\":[\"010\",4]}", "extranonce1" },
 		{ "{\"method\":\"mining.set_version_mask\",\"params\":[\"1fffe00\"]}", "8 hex digits" },
@@ -356,7 +362,12 @@ TEST(subscription_and_configure)
 	EXPECT_EQ(0, s.xn1_len);
 	json_decref(r);
 
+	/* extranonce2 of 0 bytes: taken (nonce and version are left to vary) */
 	r = json_loads("[[],\"0102\",0]", 0, NULL);
+	ASSERT_EQ(0, stm_parse_subscription(r, &s, why, sizeof(why))) TH_LOG("%s", why);
+	EXPECT_EQ(0, s.xn2_size);
+	json_decref(r);
+	r = json_loads("[[],\"0102\",-1]", 0, NULL);
 	EXPECT_NE(0, stm_parse_subscription(r, &s, why, sizeof(why)));
 	json_decref(r);
 	r = json_loads("true", JSON_DECODE_ANY, NULL);

@@ -82,14 +82,32 @@ t 2 "url: 'http://h:1' is not stratum+tcp://host:port" run -n -o http://h:1 -u a
 t 2 "url: 'stratum+tcp://h:99999' is not" run -n -o stratum+tcp://h:99999 -u a
 t 2 "url: 'stratum+tcp://h' is not" run -n -o stratum+tcp://h -u a
 t 2 "node stratum+tcp://h:1: no user (the worker name" run -n -o stratum+tcp://h:1
-t 2 "stratum+tls needs a ca-file or a fingerprint to trust (or --insecure)" \
+t 0 "# TLS: verified against the system's CA store and the host name" \
 	run -n -o stratum+tls://h:1 -u a
+t 0 "pinned-pubkey = sha256//RdlsFxySJpSluPw6f4+Tt01Nj5mOvJWOjFJ6MoPBmjk=;sha256//" \
+	run -n -o stratum+tls://h:1 -u a \
+	--pinned-pubkey "sha256//RdlsFxySJpSluPw6f4+Tt01Nj5mOvJWOjFJ6MoPBmjk=;sha256//$(printf 'A%.0s' {1..43})="
+t 2 "pinned-pubkey: not sha256//<base64 of a SHA-256>" \
+	run -n -o stratum+tls://h:1 -u a --pinned-pubkey sha256//abc
+t 2 "pinned-pubkey: not sha256//<base64 of a SHA-256>" \
+	run -n -o stratum+tls://h:1 -u a --pinned-pubkey "md5//RdlsFxySJpSluPw6f4+Tt01Nj5mOvJWOjFJ6MoPBmjk="
 t 2 "fingerprint: not the 64 hex digits of a SHA-256" \
 	run -n -o stratum+tls://h:1 -u a --fingerprint abc
 t 0 "fingerprint = 00:00:00:00:" run -n -o stratum+tls://h:1 -u a --fingerprint $fp
 t 0 "ca-file = /etc/ssl/certs/ca-certificates.crt" \
 	run -n -o stratum+tls://h:1 -u a --ca-file /etc/ssl/certs/ca-certificates.crt
 t 0 "insecure = yes" run -n -o stratum+tls://h:1 -u a --insecure
+# the password out of the command line and the config: a file, the environment
+printf 'pw-from-file\n' >$dir/pw
+chmod 600 $dir/pw
+t 0 "password-file = $dir/pw" run -n -o stratum+tcp://h:1 -u a --password-file $dir/pw
+t 2 "password-file /nonexistent: No such file or directory" \
+	run -n -o stratum+tcp://h:1 -u a --password-file /nonexistent
+t 2 "password and password-file both given" \
+	run -n -o stratum+tcp://h:1 -u a -p x --password-file $dir/pw
+MICROMINE_PASSWORD=pw-env "$mm" run -n -o stratum+tcp://h:1 -u a >$out 2>&1
+tap_check "MICROMINE_PASSWORD: the password of a node without one" \
+	grep -q "password = (set, not shown)" $out
 t 0 "url = stratum+tcp://[::1]:3333" run -n -o stratum+tcp://[::1]:3333 -u a
 t 2 "no setting named 'keepalve'" run -n $tcp -s keepalve=3
 t 2 "silence: '1' is not a value it takes" run -n $tcp -s silence=1

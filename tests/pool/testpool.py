@@ -65,6 +65,8 @@ class Session:
         self.reader = reader
         self.writer = writer
         self.xn1 = None
+        self.xn2_size = 4
+        self.xn_subscribed = False
         self.sid = None
         self.subscribed = False
         self.authorized = False
@@ -131,11 +133,14 @@ class Session:
                 self.xn1 = p.new_xn1()
                 p.sessions_xn1[self.sid] = self.xn1
             self.subscribed = True
+            self.xn2_size = p.xn2_size
             self.send({'id': mid, 'error': None,
                        'result': [[['mining.set_difficulty', self.sid],
-                                   ['mining.notify', self.sid]], self.xn1.hex(), 4]})
+                                   ['mining.notify', self.sid]], self.xn1.hex(),
+                                  self.xn2_size]})
         elif method == 'mining.authorize':
             self.user = params[0] if params else None
+            p.passwords.append(params[1] if len(params) > 1 else None)
             self.authorized = bool(self.user) and not p.refuse_authorize
             self.answer(mid, self.authorized)
             if self.authorized:
@@ -157,6 +162,7 @@ class Session:
         elif method == 'mining.submit':
             return self.submit(mid, params)
         elif method == 'mining.extranonce.subscribe':
+            self.xn_subscribed = True
             self.answer(mid, True)
         elif mid is not None and method:
             self.answer(mid, None, 20, 'Unknown method')
@@ -184,7 +190,7 @@ class Session:
         job = p.job_by_id(jid)
         if job is None or not job['valid']:
             return self.reject(mid, 21, 'Stale: job not found')
-        if len(xn2) != 4:
+        if len(xn2) != self.xn2_size:
             return self.reject(mid, 20, 'Wrong extranonce2 size')
         version = int(job['version'], 16)
         if vbits is not None and not self.configured:
@@ -207,6 +213,7 @@ class Session:
         p.seen.add(key)
         p.count('accepted')
         p.accepted_shares.append({'job': jid, 'nonce': nonce, 'version': version,
+                                  'xn1': self.xn1.hex(),
                                   'xn2': xn2.hex(), 'hash': h[::-1].hex(), 'difficulty': d})
         if p.lose_answer:
             # the answer lost with the connection: the tool cannot know
@@ -216,6 +223,10 @@ class Session:
                 p._close()
             self.writer.transport.abort()
             return 'drop'
+        if p.drop_answers:
+            # counted, never answered: the tool must not wait for ever
+            p.count('answers_dropped')
+            return None
         if p.answer_delay:
             # a slow pool: the answer comes later
             p.loop.call_later(p.answer_delay, self.answer, mid, True)
@@ -275,6 +286,8 @@ class Pool:
         self.suggested = []
         self.answers = []
         self.accepted_shares = []
+        # the password of each mining.authorize
+        self.passwords = []
         self.silent = False
         self.reject_code = 0
         # True (an error), 'drop' (hang up) or 'ignore' (no answer)
@@ -289,6 +302,10 @@ class Pool:
         self.honour_suggest = True
         # seconds before an accepted share's answer
         self.answer_delay = 0
+        # accepted shares are counted but never answered
+        self.drop_answers = False
+        # extranonce2 bytes the next subscriptions get (0 to 8 and more)
+        self.xn2_size = 4
         self.last_rx = 0
         self.xn1_next = 1
         self.job_next = 1
@@ -421,6 +438,34 @@ class Pool:
         self.each(apply)
         if then_job:
             self.new_job(clean=False)
+
+    def set_version_mask(self, mask):
+        """mining.set_version_mask to every session; those that agreed to
+        version rolling take shares within it from now on."""
+        def apply(s):
+            if s.configured:
+                s.mask = mask
+            s.send({'id': None, 'method': 'mining.set_version_mask', 'params': ['%08x' % mask]})
+        self.each(apply)
+
+    def set_extranonce(self, then_job=True):
+        """A new extranonce1 to every session that subscribed to it
+        (mining.set_extranonce), then (@then_job) a clean job; returns the
+        new values."""
+        def apply():
+            new = []
+            for s in list(self.sessions):
+                if s.xn_subscribed and s.authorized:
+                    s.xn1 = self.new_xn1()
+                    self.sessions_xn1[s.sid] = s.xn1
+                    s.send({'id': None, 'method': 'mining.set_extranonce',
+                            'params': [s.xn1.hex(), s.xn2_size]})
+                    self.count('set_extranonce')
+                    new.append(s.xn1.hex())
+            if then_job:
+                self._make_job(True)
+            return new
+        return self._call(apply)
 
     def drop(self):
         self.each(lambda s: s.writer.transport.abort())

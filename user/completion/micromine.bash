@@ -37,20 +37,23 @@ _micromine()
 		fi ;;
 	run)
 		case $prev in
-		-c|--config|--ca-file) _filedir; return ;;
+		-c|--config|--ca-file|--password-file) _filedir; return ;;
 		--log-level) COMPREPLY=($(compgen -W "error warning info debug" -- "$cur")); return ;;
 		-s|--set)
 			COMPREPLY=($(compgen -S = -W "log-level syslog suggest-difficulty keepalive \
-				silence max-line share-store share-store-max share-max-age backoff-min backoff-max \
-				failover-after failback version-rolling insecure allow-redirect state" -- "$cur"))
+				silence connect-timeout answer-timeout max-line share-store \
+				share-store-max share-max-age backoff-min backoff-max failover-after \
+				failback version-rolling extranonce-subscribe insecure allow-redirect \
+				state" -- "$cur"))
 			compopt -o nospace
 			return ;;
 		-o|--url) COMPREPLY=($(compgen -W "stratum+tcp:// stratum+tls://" -- "$cur"))
 			compopt -o nospace
 			return ;;
 		esac
-		COMPREPLY=($(compgen -W "--config --url --user --password --ca-file --fingerprint \
-			--insecure --set --log-level --syslog --check --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--config --url --user --password --password-file \
+			--ca-file --fingerprint --pinned-pubkey --insecure --set --log-level --syslog \
+			--check --help" -- "$cur")) ;;
 	set)
 		# settings at odd positions, their values after them
 		if (((cword - 2) % 2 == 0)); then

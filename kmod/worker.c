@@ -251,6 +251,7 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 	u64 t0, dt, cpu1, budget, done = 0, rolls = 0, section_max = 0;
 	unsigned long nivcsw = current->nivcsw;
 	struct mine_cpu_stats *st;
+	bool own;
 
 	/* as little as one batch of the backend: a 1 % duty cycle is 200 us */
 	budget = nonces_for(w, ns, sc->backend->lanes);
@@ -295,12 +296,19 @@ static void slice(struct mine_worker *w, const struct slice_config *sc, unsigned
 	 * lands here (with the little the worker does between slices).
 	 */
 	cpu1 = cpu_time_ns();
-	if (done)
+	/*
+	 * The duty cycle counts the slice's wall time, also where another
+	 * task preempted it (PREEMPT, RT: the idle worker's slices are cut
+	 * into by everything): never more of the CPU than allowed.  Only
+	 * slices that ran on their own teach the speed slices are sized by.
+	 */
+	own = current->nivcsw == nivcsw;
+	if (done && own)
 		WRITE_ONCE(w->ps_per_nonce,
 			   clamp_t(u64, ((u64)w->ps_per_nonce * 7 + div64_u64(dt * 1000, done)) / 8,
 				   1, U32_MAX));
 	w->period_mined += dt;
-	w->overrun_own = current->nivcsw == nivcsw;
+	w->overrun_own = own;
 
 	st = mine_stats_write_begin();
 	u64_stats_add(&st->hashes, done);

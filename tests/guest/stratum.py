@@ -930,7 +930,7 @@ def misbehaviour():
     ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'misbehaving pool: mining', run.tail())
     conns = pool.stats().get('connections', 0)
     bad = ['this is not json\n', '{"id": null, "method": "mining.notify", "params": [1]}\n',
-           '{"id":null,"method":"mining.set_extranonce","params":["00",0]}\n',
+           '{"id":null,"method":"mining.set_extranonce","params":["00",17]}\n',
            '{"id":null,"method":"mining.notify","params":["j","%s","00","00",[%s],'
            '"20000000","1d00ffff","00000000",true]}\n' %
            ('00' * 32, ','.join(['"%s"' % ('00' * 32)] * 33)),
@@ -939,7 +939,7 @@ def misbehaviour():
     for line in bad[:4]:
         pool.send_raw(line)
     ok(wait(lambda: run.text()[mark:].count('refused a line') >= 4, 30),
-       'four bad lines (not JSON, wrong types, extranonce2 size 0, 33 branches): '
+       'four bad lines (not JSON, wrong types, extranonce2 size 17, 33 branches): '
        'one log line each', run.tail())
     jid = pool.new_job(clean=True)
     ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),

@@ -22,7 +22,7 @@
 #include "log.h"
 #include "micromine.h"
 
-enum kind { INT, BOOL, DOUBLE, STRING, LEVEL };
+enum kind { INT, BOOL, DOUBLE, STRING, LEVEL, SUGGEST };
 
 /* where the setting being set comes from, for its error messages */
 static char conf_where[300];
@@ -36,7 +36,8 @@ static const struct setting {
 } settings[] = {
 	{ "log-level", LEVEL, offsetof(struct mm_conf, log_level), 0, 0 },
 	{ "syslog", BOOL, offsetof(struct mm_conf, syslog), 0, 0 },
-	{ "suggest-difficulty", DOUBLE, offsetof(struct mm_conf, suggest_difficulty), 0, 1e18 },
+	{ "suggest-difficulty", SUGGEST, offsetof(struct mm_conf, suggest_difficulty), 0, 1e18 },
+	{ "share-interval", INT, offsetof(struct mm_conf, share_interval), 1, 86400 },
 	{ "keepalive", INT, offsetof(struct mm_conf, keepalive), 0, 86400 },
 	{ "silence", INT, offsetof(struct mm_conf, silence), 5, 86400 },
 	{ "connect-timeout", INT, offsetof(struct mm_conf, connect_timeout), 1, 300 },
@@ -60,6 +61,7 @@ void mm_conf_defaults(struct mm_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->log_level = MM_LOG_INFO;
+	c->share_interval = 30;
 	c->keepalive = 600;
 	c->silence = 180;
 	c->connect_timeout = 5;
@@ -76,6 +78,14 @@ void mm_conf_defaults(struct mm_conf *c)
 	c->version_rolling = true;
 	c->xn_subscribe = true;
 	c->state = strdup(mm_pool_state_path());
+}
+
+static void print_suggest(FILE *f, double d)
+{
+	if (d == MM_SUGGEST_AUTO)
+		fprintf(f, "auto\n");
+	else
+		fprintf(f, "%g\n", d);
 }
 
 /**
@@ -106,6 +116,9 @@ void mm_conf_print(const struct mm_conf *c, FILE *f)
 		case DOUBLE:
 			fprintf(f, "%g\n", *(const double *)p);
 			break;
+		case SUGGEST:
+			print_suggest(f, *(const double *)p);
+			break;
 		case STRING:
 			fprintf(f, "%s\n", *(char *const *)p);
 			break;
@@ -124,6 +137,12 @@ void mm_conf_print(const struct mm_conf *c, FILE *f)
 			fprintf(f, "password = (set, not shown)\n");
 		if (n->ca_file)
 			fprintf(f, "ca-file = %s\n", n->ca_file);
+		if (n->version_rolling != MM_INHERIT)
+			fprintf(f, "version-rolling = %s\n", n->version_rolling ? "yes" : "no");
+		if (n->suggest_difficulty != MM_INHERIT) {
+			fprintf(f, "suggest-difficulty = ");
+			print_suggest(f, n->suggest_difficulty);
+		}
 		for (i = 0; i < n->nspki; i++) {
 			char b64[48];
 
@@ -279,9 +298,30 @@ static int parse_spki(struct mm_node *n, const char *value)
 	return 0;
 }
 
+/* "auto", or a difficulty from 0 (none) to 1e18; -EINVAL logged */
+static int parse_suggest(const char *value, double *out)
+{
+	char *end;
+	double d;
+
+	if (!strcmp(value, "auto")) {
+		*out = MM_SUGGEST_AUTO;
+		return 0;
+	}
+	errno = 0;
+	d = strtod(value, &end);
+	if (errno || end == value || *end || !isfinite(d) || d < 0 || d > 1e18) {
+		conf_err("suggest-difficulty: '%s' is neither auto nor a difficulty (0: none)", value);
+		return -EINVAL;
+	}
+	*out = d;
+	return 0;
+}
+
 static int node_set(struct mm_node *n, const char *name, const char *value)
 {
 	size_t len;
+	int v;
 
 	if (!strcmp(name, "url")) {
 		if (mm_url_parse(value, &n->tls, n->host, sizeof(n->host), n->port)) {
@@ -317,8 +357,19 @@ static int node_set(struct mm_node *n, const char *name, const char *value)
 	}
 	if (!strcmp(name, "pinned-pubkey"))
 		return parse_spki(n, value);
+	if (!strcmp(name, "version-rolling")) {
+		v = parse_bool(value);
+		if (v < 0) {
+			conf_err("version-rolling: '%s' is not yes or no", value);
+			return -EINVAL;
+		}
+		n->version_rolling = v;
+		return 0;
+	}
+	if (!strcmp(name, "suggest-difficulty"))
+		return parse_suggest(value, &n->suggest_difficulty);
 	conf_err("no node setting named '%s' (url, user, password, password-file, ca-file, "
-		 "fingerprint, pinned-pubkey)", name);
+		 "fingerprint, pinned-pubkey, version-rolling, suggest-difficulty)", name);
 	return -EINVAL;
 }
 
@@ -365,6 +416,8 @@ int mm_conf_set(struct mm_conf *c, struct mm_node *node, const char *name, const
 		return 0;
 	case STRING:
 		return replace(field, value);
+	case SUGGEST:
+		return parse_suggest(value, field);
 	case INT:
 	case DOUBLE:
 		errno = 0;
@@ -399,6 +452,8 @@ struct mm_node *mm_conf_add_node(struct mm_conf *c, const char *name)
 	}
 	n = &c->nodes[c->nnodes++];
 	memset(n, 0, sizeof(*n));
+	n->version_rolling = MM_INHERIT;
+	n->suggest_difficulty = MM_INHERIT;
 	if (name)
 		n->name = strdup(name);
 	return n;
@@ -529,6 +584,31 @@ static int node_password(struct mm_node *n, int nnodes)
 		line[--len] = 0;
 	n->password = line;
 	return n->password ? 0 : -EINVAL;
+}
+
+/**
+ * mm_node_rolls() - whether to ask @n for version rolling
+ * @c: the settings
+ * @n: one of their nodes
+ *
+ * Return: the node's own version-rolling, or else the [run] one.
+ */
+bool mm_node_rolls(const struct mm_conf *c, const struct mm_node *n)
+{
+	return n->version_rolling == MM_INHERIT ? c->version_rolling : n->version_rolling;
+}
+
+/**
+ * mm_node_suggest() - the difficulty to suggest to @n
+ * @c: the settings
+ * @n: one of their nodes
+ *
+ * Return: the node's own suggest-difficulty, or else the [run] one: 0 for
+ * none, MM_SUGGEST_AUTO or a difficulty.
+ */
+double mm_node_suggest(const struct mm_conf *c, const struct mm_node *n)
+{
+	return n->suggest_difficulty == MM_INHERIT ? c->suggest_difficulty : n->suggest_difficulty;
 }
 
 /**

@@ -14,6 +14,11 @@
 
 #define MM_MAX_PINS	4	/* public keys pinned per node (CONN_MAX_PINS) */
 
+/* suggest-difficulty: from the module's hash rate and share-interval */
+#define MM_SUGGEST_AUTO	(-1.0)
+/* a node setting not given: the [run] section's holds */
+#define MM_INHERIT	(-2)
+
 /**
  * struct mm_node - a trusted node: a Stratum pool and our account there
  * @name: for logs: the config section's name, or the URL
@@ -33,6 +38,10 @@
  *	pinned: it survives a renewed certificate of the same key (curl's
  *	--pinnedpubkey); a backup key's too
  * @nspki: how many of @spki are set
+ * @version_rolling: ask this node for version rolling (1 or 0), or
+ *	MM_INHERIT: as the [run] setting says
+ * @suggest_difficulty: mining.suggest_difficulty for this node (0: none,
+ *	MM_SUGGEST_AUTO), or MM_INHERIT: as the [run] setting says
  *
  * A stratum+tls node with none of @ca_file, @fingerprint and @spki is
  * verified against the system's CA store and its host name.
@@ -51,6 +60,8 @@ struct mm_node {
 	bool pinned;
 	uint8_t spki[MM_MAX_PINS][32];
 	int nspki;
+	int version_rolling;
+	double suggest_difficulty;
 };
 
 /**
@@ -59,7 +70,11 @@ struct mm_node {
  * @nnodes: how many
  * @log_level: syslog level, the least important logged
  * @syslog: log to syslog, not stderr
- * @suggest_difficulty: mining.suggest_difficulty after authorizing (0: not)
+ * @suggest_difficulty: mining.suggest_difficulty before authorizing (0: not;
+ *	MM_SUGGEST_AUTO: one share per @share_interval at the module's hash
+ *	rate, suggested again as that rate changes)
+ * @share_interval: seconds between shares that suggest-difficulty auto
+ *	aims at
  * @keepalive: seconds without a share sent before asking for half the
  *	difficulty (0: never)
  * @silence: seconds without a line from the pool before reconnecting
@@ -90,6 +105,7 @@ struct mm_conf {
 	int log_level;
 	bool syslog;
 	double suggest_difficulty;
+	int share_interval;
 	int keepalive;
 	int silence;
 	int connect_timeout;
@@ -117,6 +133,8 @@ int mm_conf_check(struct mm_conf *c);
 void mm_conf_clear_nodes(struct mm_conf *c);
 void mm_conf_free(struct mm_conf *c);
 void mm_conf_print(const struct mm_conf *c, FILE *f);
+bool mm_node_rolls(const struct mm_conf *c, const struct mm_node *n);
+double mm_node_suggest(const struct mm_conf *c, const struct mm_node *n);
 int mm_url_parse(const char *url, bool *tls, char *host, size_t hostlen, char *port);
 
 #endif

@@ -137,9 +137,33 @@ static bool gone(struct run *r, int ret)
  *
  * Once the module is back, mine the pool's current job on it at once.
  */
+/*
+ * The module's hash rate, from its hash counter over RATE_EVERY s with a
+ * job (suggest-difficulty auto): what it mines on this device, now, with
+ * the owner's load, duty cycle and pauses.
+ */
+static void sample_rate(struct run *r, time_t now)
+{
+	struct mm_stats s;
+
+	if (r->rate_at && now - r->rate_at < RATE_EVERY)
+		return;
+	if (r->module_gone || !r->running || mm_stats_get(&r->kernel, &s)) {
+		r->rate_at = 0;
+		return;
+	}
+	/* (a module loaded again counts from 0: a new sample) */
+	if (r->rate_at && s.hashes > r->rate_hashes)
+		r->rate = (s.hashes - r->rate_hashes) / (uint64_t)(now - r->rate_at);
+	r->rate_hashes = s.hashes;
+	r->rate_at = now;
+}
+
 void miner_tick(struct run *r, time_t now)
 {
 	struct mm_config c;
+
+	sample_rate(r, now);
 
 	/* a module just loaded, or a CPU just online, may start workers */
 	if (r->idle_again && now >= r->idle_again && !r->module_gone) {

@@ -48,6 +48,8 @@ static const char usage[] =
 	"      --insecure         TLS: trust any certificate where no CA file or pin is\n"
 	"                         given (without it: the system's CA store)\n"
 	"  -s, --set KEY=VALUE    any setting of the config file's [run] section\n"
+	"      --node-set KEY=VALUE  a setting of the last --url's own (version-rolling,\n"
+	"                         suggest-difficulty), over the [run] one\n"
 	"      --log-level LEVEL  error, warning, info (default) or debug\n"
 	"      --syslog           log to syslog, not stderr\n"
 	"  -n, --check            check the settings, print them (no passwords), exit\n"
@@ -526,6 +528,7 @@ static int parse_args(struct run *r, int argc, char *argv[])
 		{ "pinned-pubkey", required_argument, NULL, 'K' },
 		{ "insecure", no_argument, NULL, 'I' },
 		{ "set", required_argument, NULL, 's' },
+		{ "node-set", required_argument, NULL, 'N' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "check", no_argument, NULL, 'n' },
@@ -576,11 +579,15 @@ static int parse_args(struct run *r, int argc, char *argv[])
 			ret = add_cli(-1, "log-level", optarg);
 			break;
 		case 's':
+		case 'N':
 			eq = strchr(optarg, '=');
 			if (!eq || eq == optarg)
-				return mm_usage_error(usage, "--set wants KEY=VALUE");
+				return mm_usage_error(usage, "--%s wants KEY=VALUE",
+						      opt == 's' ? "set" : "node-set");
+			if (opt == 'N' && !cli_nodes)
+				return mm_usage_error(usage, "--node-set belongs to a node: give --url first");
 			*eq = 0;
-			ret = add_cli(-1, optarg, eq + 1);
+			ret = add_cli(opt == 's' ? -1 : cli_nodes - 1, optarg, eq + 1);
 			break;
 		}
 		if (ret)

@@ -26,6 +26,7 @@
 #define MAX_GARBAGE	5	/* bad lines without a good job between: failed */
 #define MODULE_RETRY	2	/* s between looks for a module that went away */
 #define STORE_WRITE_EVERY 10	/* s between writes of the share-store file, at most */
+#define RATE_EVERY	10	/* s between samples of the module's hash rate */
 
 /* Where a share ended up; each found share is counted in exactly one. */
 enum share_fate {
@@ -179,7 +180,9 @@ enum session_state {
  * @hung_up: the node closed the connection (or it broke), not we
  * @connected_at: when the session started mining
  * @last_rx: when the node last sent a line
- * @last_suggest: when lower difficulty was last asked for
+ * @last_suggest: when a difficulty was last suggested
+ * @suggested: suggest-difficulty auto: the difficulty last suggested (0:
+ *	none yet)
  *
  * session_reset() starts every connection from this all new: nothing a
  * node agreed to (difficulty, version rolling) reaches another session.
@@ -202,6 +205,7 @@ struct session {
 	time_t connected_at;
 	time_t last_rx;
 	time_t last_suggest;
+	double suggested;
 };
 
 /**
@@ -277,6 +281,10 @@ struct counters {
  * @store_cap: the room in @store (share-store-max when it was last grown)
  * @seen: recent shares (hash of job, nonce, version), for duplicates
  * @nseen: shares put in @seen so far
+ * @rate: the module's hash rate (hashes/s) over the last RATE_EVERY s it
+ *	had a job (0: not known yet), for suggest-difficulty auto
+ * @rate_hashes: the module's hash counter when the sample began
+ * @rate_at: when it began (0: at the next tick)
  * @count: the counters
  * @last_share: when a share was last sent (to any node)
  * @reconnect_at: when to connect next (0: now)
@@ -347,6 +355,9 @@ struct run {
 	uint64_t seen[SEEN];
 	unsigned int nseen;
 
+	uint64_t rate;
+	uint64_t rate_hashes;
+	time_t rate_at;
 	struct counters count;
 	time_t last_share;
 	time_t reconnect_at;

@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,16 +77,33 @@ void session_start(struct run *r)
 	r->state_dirty = true;
 }
 
+/*
+ * suggest-difficulty auto: one share per share-interval at the module's
+ * hash rate (difficulty 1: 2^32 hashes a share), to two significant digits
+ * (it goes out plainly: 0.0012, not 0.00123456789); 0 while the rate is
+ * not known.
+ */
+static double auto_difficulty(const struct run *r)
+{
+	double d = (double)r->rate * r->conf.share_interval / 4294967296.0, unit;
+
+	if (d < STM_MIN_DIFFICULTY)
+		return 0;
+	unit = pow(10, floor(log10(d)) - 1);
+	return round(d / unit) * unit;
+}
+
 /* The connection is up (and trusted): open the session. */
 static void session_opened(struct run *r)
 {
+	double suggest;
 	bool resume = r->session_node == r->node && r->sub.session[0];
 
 	mm_info("node %s: connected, %s", node(r)->name,
 		resume ? "resuming the last session" : "new session");
 	r->state = SESSION_SUBSCRIBING;
 	r->sess.last_rx = run_now();
-	if (r->conf.version_rolling && r->no_configure[r->node] <= run_now()) {
+	if (mm_node_rolls(&r->conf, node(r)) && r->no_configure[r->node] <= run_now()) {
 		r->sess.id_configure = r->next_id++;
 		send_line(r, stm_configure(r->sess.id_configure, ROLL_MASK));
 	}
@@ -96,8 +114,13 @@ static void session_opened(struct run *r)
 	 * job with authorize's answer, at their default difficulty (16384 on
 	 * one), and the next one a minute later.
 	 */
-	if (r->conf.suggest_difficulty > 0)
-		send_line(r, stm_suggest_difficulty(r->next_id++, r->conf.suggest_difficulty));
+	suggest = mm_node_suggest(&r->conf, node(r));
+	if (suggest == MM_SUGGEST_AUTO) {
+		suggest = auto_difficulty(r);
+		r->sess.suggested = suggest;
+	}
+	if (suggest > 0)
+		send_line(r, stm_suggest_difficulty(r->next_id++, suggest));
 	r->sess.id_authorize = r->next_id++;
 	send_line(r, stm_authorize(r->sess.id_authorize, node(r)->user, node(r)->password));
 }
@@ -592,6 +615,18 @@ void session_tick(struct run *r, time_t now)
 	}
 	if (r->state != SESSION_MINING)
 		return;
+	/* auto: the rate known at last, or changed twofold since the last suggestion */
+	if (mm_node_suggest(&r->conf, node(r)) == MM_SUGGEST_AUTO) {
+		double d = auto_difficulty(r), was = r->sess.suggested;
+
+		if (d > 0 && (!was || d >= 2 * was || 2 * d <= was)) {
+			mm_info("node %s: %llu hashes/s: suggesting difficulty %g, a share every %d s",
+				node(r)->name, (unsigned long long)r->rate, d, r->conf.share_interval);
+			send_line(r, stm_suggest_difficulty(r->next_id++, d));
+			r->sess.suggested = d;
+			r->sess.last_suggest = now;
+		}
+	}
 	quiet = r->last_share > r->sess.connected_at ? r->last_share : r->sess.connected_at;
 	if (r->sess.last_suggest > quiet)
 		quiet = r->sess.last_suggest;

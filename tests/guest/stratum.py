@@ -570,6 +570,80 @@ def difficulty_after_job():
     pool.close()
 
 
+def default_difficulty():
+    """A pool whose default difficulty is 16384 and whose job waits at
+    authorize (its next one comes a minute later): the suggestion goes
+    before authorize, so that first job is at the suggested difficulty."""
+    pool = testpool.Pool(3364, DIFFICULTY, mainnet=False)
+    pool.difficulty = 16384
+    pool.suggest_new_job = False
+    run = Run('default', ['-o', url(3364), '-u', 'test.default',
+                          '-s', 'suggest-difficulty=%g' % DIFFICULTY])
+    ok(wait(lambda: pool_accepted(pool) >= 1, 60),
+       'default difficulty 16384, a job waiting: shares within a minute', run.tail())
+    st = pool.stats()
+    ok(st['first_difficulty'][:1] == [DIFFICULTY] and st['suggested'][:1] == [DIFFICULTY],
+       'the first job came at the suggested difficulty (suggested before authorize)', st)
+    ok(not run.has('difficulty 16384'), 'no job was ever mined at 16384', run.tail())
+    run.stop()
+    accounted(run, 'default difficulty')
+    pool.close()
+
+
+def suggest_auto():
+    """suggest-difficulty auto: a share every share-interval seconds at the
+    module's hash rate, before authorize once that rate is known."""
+    pool = testpool.Pool(3365, DIFFICULTY, mainnet=False)
+    pool.difficulty = 16384
+    interval = 2
+    run = Run('auto', ['-o', url(3365), '-u', 'test.auto', '-s', 'suggest-difficulty=auto',
+                       '-s', 'share-interval=%d' % interval])
+    ok(wait(lambda: pool.stats()['suggested'], 60),
+       'auto: a difficulty suggested once the module\'s rate is known', run.tail())
+    rate = int(sysfs('hashrate') or 0)
+    got = (pool.stats()['suggested'] or [0])[0]
+    want = rate * interval / 2 ** 32
+    ok(want > 0 and want / 4 <= got <= want * 4 and len(('%r' % got).rstrip('0')) <= 12,
+       'for one share in %d s at %d hashes/s: %g (%.3g), put plainly' % (
+           interval, rate, got, want), run.tail())
+    ok(wait(lambda: pool_accepted(pool) >= 3, 60), 'shares at that difficulty', run.tail())
+    conns = pool.stats().get('connections', 0)
+    pool.reconnect()
+    ok(wait(lambda: pool.stats().get('connections', 0) > conns and
+            len(pool.stats()['first_difficulty']) >= 2, 60), 'reconnected', run.tail())
+    st = pool.stats()
+    ok(st['first_difficulty'][0] == 16384 and st['first_difficulty'][-1] in st['suggested'],
+       'the rate known: the next session suggests it before authorize (%s)' %
+       st['first_difficulty'], st)
+    run.stop()
+    accounted(run, 'suggest auto')
+    pool.close()
+
+
+def per_node():
+    """Per-node settings over the [run] ones: version rolling and the
+    suggested difficulty of one node are not another's."""
+    a = testpool.Pool(3366, DIFFICULTY, mainnet=False)
+    b = testpool.Pool(3367, DIFFICULTY, mainnet=False)
+    run = Run('pernode', ['-o', url(3366), '-u', 'test.a', '--node-set', 'version-rolling=no',
+                          '--node-set', 'suggest-difficulty=0.0002',
+                          '-o', url(3367), '-u', 'test.b', '-s', 'failover-after=1',
+                          '-s', 'failback=1000'])
+    ok(wait(lambda: pool_accepted(a) >= 1, 60), 'per node: mining on the first', run.tail())
+    st = a.stats()
+    ok(st.get('requests.mining.configure', 0) == 0 and st['suggested'] == [0.0002],
+       'its own settings: no version rolling, difficulty 0.0002 suggested', st)
+    a.stop_listening()
+    ok(wait(lambda: pool_accepted(b) >= 1, 120), 'the second node gets the shares', run.tail())
+    st = b.stats()
+    ok(st.get('requests.mining.configure', 0) >= 1 and not st['suggested'],
+       'the [run] settings there: version rolling asked for, nothing suggested', st)
+    run.stop()
+    accounted(run, 'per node')
+    a.close()
+    b.close()
+
+
 def redirect_stays():
     """client.reconnect's address belongs to the node that sent it: when the
     tool goes back to the first node it connects there, not to the address
@@ -1341,7 +1415,8 @@ def main():
     tests = [basic, module_reload, cpu_online]
     if FULL:
         tests += [tls, clean_jobs, failover, per_session, version_mask, extranonce,
-                  difficulty_after_job, redirect_stays, lookups, connect_timeout,
+                  difficulty_after_job, default_difficulty, suggest_auto, per_node,
+                  redirect_stays, lookups, connect_timeout,
                   answer_timeout, outage, no_pool, store_restart, misbehaviour, keepalive,
                   used_up, sighup, store_resized, under_valgrind]
     # MM_STRATUM_ONLY=name,...: those scenarios alone (for a quick look)

@@ -115,6 +115,19 @@ t 2 "keepalive: 'soon' is not a value it takes" run -n $tcp -s keepalive=soon
 t 2 "log-level: 'loud' is not a value it takes" run -n $tcp --log-level loud
 t 2 "backoff-min is above backoff-max" run -n $tcp -s backoff-min=10 -s backoff-max=5
 t 0 "suggest-difficulty = 0.001" run -n $tcp -s suggest-difficulty=0.001
+t 0 "suggest-difficulty = auto" run -n $tcp -s suggest-difficulty=auto
+t 0 "share-interval = 30" run -n $tcp -s suggest-difficulty=auto
+t 2 "suggest-difficulty: 'often' is neither auto nor a difficulty (0: none)" \
+	run -n $tcp -s suggest-difficulty=often
+t 2 "share-interval: '0' is not a value it takes" run -n $tcp -s share-interval=0
+# a node's own settings over [run]'s, from the command line and the file
+t 0 "version-rolling = no" run -n $tcp --node-set version-rolling=no
+t 0 "suggest-difficulty = 0.5" run -n $tcp --node-set suggest-difficulty=0.5
+t 2 "--node-set belongs to a node: give --url first" run -n --node-set version-rolling=no
+t 2 "version-rolling: 'maybe' is not yes or no" run -n $tcp --node-set version-rolling=maybe
+t 2 "no node setting named 'keepalive'" run -n $tcp --node-set keepalive=3
+printf '[node a]\nurl = stratum+tcp://h:1\nuser = x\nsuggest-difficulty = auto\n' >$dir/auto.conf
+t 0 "suggest-difficulty = auto" run -n -c $dir/auto.conf
 t 0 "share-max-age = 600" run -n $tcp
 t 0 "share-max-age = 3600" run -n $tcp -s share-max-age=3600
 t 2 "share-max-age: '0' is not a value it takes" run -n $tcp -s share-max-age=0

@@ -148,6 +148,8 @@ class Session:
                 p.count('authorized.' + self.user)
                 if p.difficulty_mode == 'first':
                     self.set_difficulty(self.difficulty)
+                with p.lock:
+                    p.first_difficulty.append(self.difficulty)
                 for job in p.jobs[-1:]:
                     self.notify(dict(job, clean=True))
                 if p.difficulty_mode == 'after':
@@ -158,7 +160,8 @@ class Session:
             p.suggested.append(d)
             if p.honour_suggest and d > 0:
                 self.set_difficulty(max(d, p.min_difficulty))
-                p.new_job(clean=False)
+                if p.suggest_new_job:
+                    p.new_job(clean=False)
         elif method == 'mining.submit':
             return self.submit(mid, params)
         elif method == 'mining.extranonce.subscribe':
@@ -300,6 +303,12 @@ class Pool:
         # listening too) instead of it
         self.lose_answer = None
         self.honour_suggest = True
+        # a job of its own right after a suggest_difficulty; without, the
+        # difficulty waits for the next job (a pool serving other miners
+        # sends that a minute later)
+        self.suggest_new_job = True
+        # the difficulty of each session's first job (at authorize)
+        self.first_difficulty = []
         # seconds before an accepted share's answer
         self.answer_delay = 0
         # accepted shares are counted but never answered
@@ -497,6 +506,7 @@ class Pool:
         with self.lock:
             c = dict(self.counts)
         c['suggested'] = list(self.suggested)
+        c['first_difficulty'] = list(self.first_difficulty)
         return c
 
     def close(self):

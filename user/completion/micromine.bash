@@ -40,11 +40,15 @@ _micromine()
 		-c|--config|--ca-file|--password-file) _filedir; return ;;
 		--log-level) COMPREPLY=($(compgen -W "error warning info debug" -- "$cur")); return ;;
 		-s|--set)
-			COMPREPLY=($(compgen -S = -W "log-level syslog suggest-difficulty keepalive \
+			COMPREPLY=($(compgen -S = -W "log-level syslog suggest-difficulty share-interval keepalive \
 				silence connect-timeout answer-timeout max-line share-store \
 				share-store-max share-max-age backoff-min backoff-max failover-after \
 				failback version-rolling extranonce-subscribe insecure allow-redirect \
 				state" -- "$cur"))
+			compopt -o nospace
+			return ;;
+		--node-set)
+			COMPREPLY=($(compgen -S = -W "version-rolling suggest-difficulty" -- "$cur"))
 			compopt -o nospace
 			return ;;
 		-o|--url) COMPREPLY=($(compgen -W "stratum+tcp:// stratum+tls://" -- "$cur"))
@@ -52,7 +56,7 @@ _micromine()
 			return ;;
 		esac
 		COMPREPLY=($(compgen -W "--config --url --user --password --password-file \
-			--ca-file --fingerprint --pinned-pubkey --insecure --set --log-level --syslog \
+			--ca-file --fingerprint --pinned-pubkey --node-set --insecure --set --log-level --syslog \
 			--check --help" -- "$cur")) ;;
 	set)
 		# settings at odd positions, their values after them

@@ -84,7 +84,9 @@ void state_write(struct run *r, bool force)
 	mkdir(dirname(dir), 0755);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", r->conf.state);
 	o = state_json(r);
-	if (!o || json_dump_file(o, tmp, JSON_COMPACT) || rename(tmp, r->conf.state)) {
+	/* (anyone's to read, whatever the umask: no secret is in it) */
+	if (!o || json_dump_file(o, tmp, JSON_COMPACT) || chmod(tmp, 0644) ||
+	    rename(tmp, r->conf.state)) {
 		if (!warned)
 			mm_warn("cannot write %s: %s (micromine status will not show the pool)",
 				r->conf.state, strerror(errno));

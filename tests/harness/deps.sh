@@ -26,7 +26,7 @@ guest="$qemu_libs busybox-static cpio xz-utils zstd gzip python3 python3-yaml
 bochs="bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso"
 # the kernels built here (kbuild.sh): the 6.12-debug row
 kbuild="bc bison flex libelf-dev libssl-dev"
-check="$build $guest $bochs $kbuild sparse python3-jsonschema clang libclang-rt-14-dev
+check="$build $guest $bochs $kbuild sparse python3-jsonschema systemd man-db clang libclang-rt-14-dev
 	libfuzzer-14-dev libsimde-dev"
 bench="$build $guest linux-perf rt-tests"
 demo="$build $guest"

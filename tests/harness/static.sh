@@ -54,6 +54,32 @@ for f in include/uapi/linux/micromine.h Documentation/netlink/micromine.rst; do
 done
 rm -rf "$regen"
 
+# The systemd unit as installed (the tool's path in it), with the man page
+# its Documentation= names where man finds it.
+unit=$(mktemp -d)
+mkdir -p "$unit/man/man8"
+cp user/micromine.8 "$unit/man/man8/"
+sed "s|@SBINDIR@|$CACHE/bin/x86_64|" user/micromine.service >"$unit/micromine.service"
+if out=$(MANPATH=$unit/man systemd-analyze verify "$unit/micromine.service" 2>&1) &&
+	[ -z "$out" ]; then
+	tap_ok "systemd-analyze verify: the unit is clean"
+else
+	tap_fail "systemd-analyze verify: the unit is clean"
+	printf '%s\n' "$out" | tap_diag
+fi
+# exposure 2.2 at most (as now: any loosening fails): no capability but
+# CAP_NET_ADMIN and CAP_SYS_NICE, read-only system, no new privileges, ...
+out=$(systemd-analyze security --offline=yes --threshold=22 "$unit/micromine.service" 2>&1)
+rc=$?
+level=$(printf '%s\n' "$out" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+if [ $rc = 0 ] && [ -n "$level" ]; then
+	tap_ok "systemd-analyze security: exposure $level (2.2 at most)"
+else
+	tap_fail "systemd-analyze security: exposure ${level:-?} (2.2 at most)"
+	printf '%s\n' "$out" | grep '✗' | tap_diag
+fi
+rm -rf "$unit"
+
 missing=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' '*.sh' '*.py' \
 	'Makefile' '*/Makefile' 'Kbuild' '*.yaml' '*.mk' 'tests/harness/init' |
 	while read -r f; do

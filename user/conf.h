@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MM_MAX_NODES	16
 #define MM_DEFAULT_CONF	"/etc/micromine.conf"

@@ -376,7 +376,7 @@ static bool seen(struct run *r, const struct kernel_job *k, uint32_t nonce, uint
 	return false;
 }
 
-/* One share from the module: check it, then send, keep or count it. */
+/* One share from the module: check it, then into the store or counted. */
 static void take(struct run *r, const struct mm_share *ms)
 {
 	struct kernel_job *k = kjob(r, ms->job_id);
@@ -395,6 +395,8 @@ static void take(struct run *r, const struct mm_share *ms)
 	pj = &r->pool_jobs[k->slot];
 	s.node = k->node;
 	s.epoch = k->epoch;
+	s.slot = k->slot;
+	s.pool_seq = k->pool_seq;
 	s.difficulty = k->difficulty;
 	memcpy(s.xn1, k->xn1, sizeof(s.xn1));
 	s.xn1_len = k->xn1_len;
@@ -432,11 +434,9 @@ static void take(struct run *r, const struct mm_share *ms)
 		fate(r, &s, FATE_STALE, 0, "rolled outside the version mask the pool set since");
 		return;
 	}
-	if (r->state == SESSION_MINING && r->sess.got_job)
-		session_submit(r, &s);
-	else
-		store_share(r, &s, r->state == SESSION_MINING ?
-			    "until the pool sends its jobs again" : "no pool connected");
+	/* (session_pump() sends it, at the end of this turn of the loop) */
+	store_put(r, &s, r->state != SESSION_MINING ? "no pool connected" :
+		  !r->sess.got_job ? "until the pool sends its jobs again" : NULL);
 }
 
 /*

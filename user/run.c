@@ -22,7 +22,6 @@
 #include "micromine.h"
 #include "run.h"
 
-#define PROBE_TIMEOUT	10	/* seconds for a node to answer the check */
 #define STOP_WAIT	5	/* seconds to wait for the pool's last answers */
 
 static const char usage[] =
@@ -194,16 +193,16 @@ static void reload(struct run *r)
 	}
 	changed = !same_nodes(&r->conf, &c);
 	/*
-	 * The session ends under the nodes it was opened with (its shares in
-	 * flight go to the store, to follow their node like the others).
+	 * The session ends under the nodes it was opened with (its shares
+	 * awaiting answers wait again, to follow their node like the others).
 	 */
 	if (changed) {
 		session_end(r, "the trusted nodes changed", false);
-		conn_close(&r->probe);
+		conn_close(&r->probe.conn);
 	}
 	/* kept shares, and the module's jobs, follow their node by name */
-	for (i = 0; i < r->nstore; i++)
-		r->store[i].node = same_node(&r->conf, &c, r->store[i].node);
+	for (i = 0; i < r->store.n; i++)
+		r->store.shares[i].node = same_node(&r->conf, &c, r->store.shares[i].node);
 	for (i = 0; i < KERNEL_JOBS; i++)
 		r->kjobs[i].node = same_node(&r->conf, &c, r->kjobs[i].node);
 	mm_conf_free(&r->conf);
@@ -211,7 +210,7 @@ static void reload(struct run *r)
 	mm_log_setup(r->conf.log_level, r->conf.syslog);
 	mm_info("reloaded %s%s", r->conf_path, changed ? ": new trusted nodes" : "");
 	/* share-store-max may be lower now */
-	store_limit(r, 0);
+	store_limit(r);
 	store_save(r);
 	if (changed) {
 		r->redirect_host[0] = r->redirect_port[0] = 0;
@@ -221,144 +220,6 @@ static void reload(struct run *r)
 		r->reconnect_at = run_now();
 	}
 	r->state_dirty = true;
-}
-
-/*
- * The probe's lines: the answer to its subscribe, then to its authorize;
- * a node is back when it takes our worker, not only a connection.
- * Non-zero when the check is over (@r->probe_ok says how).
- */
-static int probe_line(void *arg, const char *line, size_t len)
-{
-	struct run *r = arg;
-	const struct mm_node *n = &r->conf.nodes[r->probe_node];
-	struct stm_subscription s;
-	struct stm_msg m;
-	char why[256], *req;
-
-	if (!line)
-		return 0;
-	if (stm_parse(line, len, &m, why, sizeof(why))) {
-		stm_msg_free(&m);
-		return 0;
-	}
-	if (m.type == STM_RESPONSE && m.id == r->probe_id && !r->probe_subscribed) {
-		if (m.failed || stm_parse_subscription(m.result, &s, why, sizeof(why))) {
-			snprintf(r->probe_why, sizeof(r->probe_why), "mining.subscribe refused");
-			stm_msg_free(&m);
-			return 1;
-		}
-		r->probe_subscribed = true;
-		r->probe_id = r->next_id++;
-		req = stm_authorize(r->probe_id, n->user, n->password);
-		if (!req || conn_send(&r->probe, req))
-			snprintf(r->probe_why, sizeof(r->probe_why), "out of memory");
-		free(req);
-	} else if (m.type == STM_RESPONSE && m.id == r->probe_id) {
-		r->probe_ok = !m.failed && json_is_true(m.result);
-		if (!r->probe_ok)
-			snprintf(r->probe_why, sizeof(r->probe_why), "authorization refused%s%s",
-				 m.failed ? ": " : "", m.failed ? m.err_msg : "");
-		stm_msg_free(&m);
-		return 1;
-	}
-	stm_msg_free(&m);
-	return r->probe_why[0] != 0;
-}
-
-/*
- * A check is over.  A node that is back takes over; else the next better
- * node is checked at once, and after the last of them the round starts
- * again in failback seconds.
- */
-static void probe_done(struct run *r, const char *why)
-{
-	const char *name = r->conf.nodes[r->probe_node].name;
-
-	conn_close(&r->probe);
-	if (r->probe_ok && r->probe_node >= r->node) {
-		/* the session moved to it, or above it, meanwhile */
-		r->probe_ok = false;
-		why = "checked while the session failed over";
-	}
-	if (!r->probe_ok) {
-		mm_debug("node %s is not back yet: %s", name, why);
-		if (r->probe_node + 1 < r->node) {
-			r->probe_node++;
-			r->probe_at = run_now();
-		} else {
-			r->probe_node = 0;
-			r->probe_at = run_now() + r->conf.failback;
-		}
-		return;
-	}
-	mm_info("node %s is back: switching to it", name);
-	session_end(r, "switching back to a better node", false);
-	r->node = r->probe_node;
-	r->probe_node = 0;
-	r->probe_at = run_now() + r->conf.failback;
-	r->failures = r->streak = 0;
-	r->reconnect_at = run_now();
-}
-
-/* Is a better node than the current one back?  The best first. */
-static void probe_tick(struct run *r, time_t now)
-{
-	const struct mm_node *n;
-	struct conn_target t;
-	char why[256];
-
-	if (r->probe.state != CONN_CLOSED) {
-		/* (the session failed over meanwhile: no longer a better node) */
-		if (r->probe_node >= r->node) {
-			conn_close(&r->probe);
-			r->probe_node = 0;
-			return;
-		}
-		if (conn_tick(&r->probe, why, sizeof(why)) < 0)
-			probe_done(r, why);
-		else if (now - r->probe_started > PROBE_TIMEOUT)
-			probe_done(r, "no answer");
-		return;
-	}
-	if (!r->node || r->state != SESSION_MINING)
-		return;
-	if (!r->probe_at)
-		r->probe_at = now + r->conf.failback;
-	if (now < r->probe_at)
-		return;
-	if (r->probe_node >= r->node)
-		r->probe_node = 0;
-	n = &r->conf.nodes[r->probe_node];
-	t = (struct conn_target){
-		.host = n->host, .port = n->port, .tls = n->tls, .ca_file = n->ca_file,
-		.pin = n->pinned ? n->fingerprint : NULL, .spki = n->spki, .nspki = n->nspki,
-		.insecure = r->conf.insecure, .max_line = r->conf.max_line,
-		.connect_timeout = r->conf.connect_timeout,
-	};
-	r->probe_ok = r->probe_subscribed = false;
-	r->probe_why[0] = 0;
-	r->probe_started = now;
-	if (conn_open(&r->probe, &t, why, sizeof(why)))
-		probe_done(r, why);
-}
-
-static void probe_io(struct run *r, short revents)
-{
-	char why[256] = "";
-	char *line;
-	int ret;
-
-	ret = conn_io(&r->probe, revents, probe_line, r, why, sizeof(why));
-	if (ret == 1 && !r->probe_subscribed && !r->probe_why[0]) {
-		r->probe_id = r->next_id++;
-		line = stm_subscribe(r->probe_id, MM_AGENT, NULL);
-		if (!line || conn_send(&r->probe, line))
-			ret = -ENOMEM;
-		free(line);
-	}
-	if (r->probe_ok || r->probe_why[0] || ret < 0)
-		probe_done(r, r->probe_why[0] ? r->probe_why : why);
 }
 
 /* SIGINT, SIGTERM and SIGHUP through a file descriptor; @old: the mask before */
@@ -410,9 +271,9 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 		conn = n;
 		p[n++] = (struct pollfd){ .fd = r->conn.fd, .events = conn_events(&r->conn) };
 	}
-	if (r->probe.state != CONN_CLOSED) {
+	if (r->probe.conn.state != CONN_CLOSED) {
 		probe = n;
-		p[n++] = (struct pollfd){ .fd = r->probe.fd, .events = conn_events(&r->probe) };
+		p[n++] = (struct pollfd){ .fd = r->probe.conn.fd, .events = conn_events(&r->probe.conn) };
 	}
 	if (poll(p, n, timeout_ms) < 0 && errno != EINTR) {
 		mm_err("poll: %s", strerror(errno));
@@ -435,8 +296,9 @@ static void turn(struct run *r, int sigfd, int timeout_ms)
 		miner_watch(r);
 	if (p[3].revents)
 		miner_cpus(r);
-	if (probe >= 0 && p[probe].revents && r->probe.state != CONN_CLOSED)
+	if (probe >= 0 && p[probe].revents && r->probe.conn.state != CONN_CLOSED)
 		probe_io(r, p[probe].revents);
+	session_pump(r);
 }
 
 /*
@@ -477,6 +339,7 @@ static void loop(struct run *r, int sigfd)
 		/* events can be lost (ENOBUFS); the share queue cannot */
 		if (now - collected >= 2) {
 			miner_collect(r);
+			session_pump(r);
 			collected = now;
 		}
 		state_write(r, false);
@@ -495,11 +358,12 @@ static void stop(struct run *r, int sigfd)
 	mm_info("stopping");
 	miner_flush(r);
 	miner_collect(r);
-	while (r->state == SESSION_MINING && r->nflight && run_now() < until)
+	session_pump(r);
+	while (r->state == SESSION_MINING && r->store.sent && run_now() < until)
 		turn(r, sigfd, 200);
 	session_end(r, "stopping", false);
 	store_tick(r, run_now(), true);
-	conn_close(&r->probe);
+	conn_close(&r->probe.conn);
 	state_remove(r);
 	state_summary(r);
 }
@@ -604,7 +468,7 @@ int cmd_run(int argc, char *argv[])
 
 	if (!r)
 		return EXIT_FAIL;
-	r->conn.fd = r->probe.fd = r->cpu_fd = -1;
+	r->conn.fd = r->probe.conn.fd = r->cpu_fd = -1;
 	r->conf_path = MM_DEFAULT_CONF;
 	r->pool_slot = -1;
 	r->session_node = -1;
@@ -650,7 +514,7 @@ int cmd_run(int argc, char *argv[])
 conf:
 	for (i = 0; i < POOL_JOBS; i++)
 		stm_job_free(&r->pool_jobs[i].job);
-	free(r->store);
+	store_free(&r->store);
 	mm_conf_free(&r->conf);
 	if (sigfd >= 0) {
 		close(sigfd);

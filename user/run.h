@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `micromine run`: mining for trusted nodes.  One event loop (run.c) over
- * the pool connection (session.c), the module (miner.c), the shares kept
- * while no pool takes them (store.c) and what `micromine status` shows
- * (state.c).
+ * the pool connection (session.c), the module (miner.c), the shares on
+ * their way (store.c) and where they ended (ledger.c), the check whether
+ * a better node is back (probe.c) and what `micromine status` shows
+ * (state.c).  A share goes one way: miner.c -> store.c -> session.c ->
+ * ledger.c.
  */
 #ifndef MICROMINE_RUN_H
 #define MICROMINE_RUN_H
@@ -82,6 +84,13 @@ struct pool_job {
  * @found: when the module found it (wall clock)
  * @kernel_seq: the module's number of the share
  * @sent_before: sent on a connection that ended before the pool answered
+ * @id: the mining.submit that sent it on this connection, awaiting the
+ *	pool's answer (0: not sent)
+ * @sent: when
+ * @kept: it waited, and said so ("share kept"): its sending is logged too
+ * @slot: its pool job's slot in run.pool_jobs (-1: not known, from the
+ *	share-store file)
+ * @pool_seq: that pool job's number
  */
 struct share {
 	int node;
@@ -101,6 +110,11 @@ struct share {
 	time_t found;
 	uint64_t kernel_seq;
 	bool sent_before;
+	int64_t id;
+	time_t sent;
+	bool kept;
+	int slot;
+	uint64_t pool_seq;
 };
 
 /**
@@ -137,11 +151,28 @@ struct kernel_job {
 	double difficulty;
 };
 
-/* A mining.submit in flight: which share, sent when. */
-struct submitted {
-	int64_t id;
-	struct share share;
-	time_t sent;
+/**
+ * struct store - every share from the module's queue to the pool's answer
+ * @shares: in the order found: those waiting for a session that takes
+ *	them, and those sent on this connection (share.id) awaiting the
+ *	pool's answer
+ * @n: how many
+ * @cap: the room in @shares, grown as needed (share-store-max bounds
+ *	those waiting, SUBMITTED those sent)
+ * @sent: how many of them are sent
+ * @dirty: the share-store file needs writing
+ * @written: when it was last written
+ *
+ * A share enters it once (miner.c, or the file at the start) and leaves it
+ * once: answered, void, or dropped, each counted by fate() (ledger.c).
+ */
+struct store {
+	struct share *shares;
+	int n;
+	int cap;
+	int sent;
+	bool dirty;
+	time_t written;
 };
 
 enum session_state {
@@ -183,6 +214,8 @@ enum session_state {
  * @last_suggest: when a difficulty was last suggested
  * @suggested: suggest-difficulty auto: the difficulty last suggested (0:
  *	none yet)
+ * @first_seq: the number its first pool job gets (run.pool_seq): shares
+ *	of jobs from @first_seq on are this session's
  *
  * session_reset() starts every connection from this all new: nothing a
  * node agreed to (difficulty, version rolling) reaches another session.
@@ -206,6 +239,31 @@ struct session {
 	time_t last_rx;
 	time_t last_suggest;
 	double suggested;
+	uint64_t first_seq;
+};
+
+/**
+ * struct probe - the check whether a better node than the one in use is back
+ * @conn: its connection, of its own
+ * @node: the node it checks
+ * @at: when to check next (0: failback seconds from now)
+ * @started: when this check began
+ * @id: its request: subscribe, then authorize
+ * @subscribed: the subscribe is answered; authorize is on its way
+ * @ok: the node took our worker (authorize answered yes)
+ * @why: why the node is not back (empty: no answer yet)
+ *
+ * probe_tick() starts each check from a clean slate.
+ */
+struct probe {
+	struct conn conn;
+	int node;
+	time_t at;
+	time_t started;
+	int64_t id;
+	bool subscribed;
+	bool ok;
+	char why[256];
 };
 
 /**
@@ -274,11 +332,7 @@ struct counters {
  *	is news of an older state, and ignored
  * @share_seq: the number of the next share of the module's queue not
  *	yet taken (those before it are ours, acknowledged or not)
- * @flight: shares sent, awaiting the pool's answer
- * @nflight: how many
- * @store: shares waiting for a pool
- * @nstore: how many
- * @store_cap: the room in @store (share-store-max when it was last grown)
+ * @store: the shares on their way to a pool
  * @seen: recent shares (hash of job, nonce, version), for duplicates
  * @nseen: shares put in @seen so far
  * @rate: the module's hash rate (hashes/s) over the last RATE_EVERY s it
@@ -290,16 +344,7 @@ struct counters {
  * @reconnect_at: when to connect next (0: now)
  * @failures: failed attempts on the current node in a row
  * @streak: failed attempts on any node in a row, for the backoff
- * @probe: the connection checking whether a better node is back
- * @probe_node: which node it checks
- * @probe_at: when to check next
- * @probe_started: when the check began
- * @probe_id: the probe's request: subscribe, then authorize
- * @probe_subscribed: the subscribe is answered; authorize is on its way
- * @probe_ok: the node took our worker (authorize answered yes)
- * @probe_why: why the node is not back (empty: no answer yet)
- * @store_dirty: the share-store file needs writing
- * @store_written: when it was last written
+ * @probe: the check whether a better node is back
  * @pool_lost: when the last session ended, while none mines (0: one does)
  * @state_dirty: the status file needs writing
  * @state_written: when it was last written
@@ -347,11 +392,7 @@ struct run {
 	uint64_t event_seq;
 	uint64_t share_seq;
 
-	struct submitted flight[SUBMITTED];
-	int nflight;
-	struct share *store;
-	int nstore;
-	int store_cap;
+	struct store store;
 	uint64_t seen[SEEN];
 	unsigned int nseen;
 
@@ -364,19 +405,10 @@ struct run {
 	int failures;
 	int streak;
 
-	struct conn probe;
-	int probe_node;
-	time_t probe_at;
-	time_t probe_started;
-	int64_t probe_id;
-	bool probe_subscribed;
-	bool probe_ok;
-	char probe_why[256];
+	struct probe probe;
 
 	bool state_dirty;
 	time_t state_written;
-	bool store_dirty;
-	time_t store_written;
 	time_t pool_lost;
 	volatile int stopping;
 	volatile int reload;
@@ -390,7 +422,7 @@ void run_fail_node(struct run *r, const char *why, bool skip);
 void session_start(struct run *r);
 void session_end(struct run *r, const char *why, bool failed);
 void session_io(struct run *r, short revents);
-void session_submit(struct run *r, const struct share *s);
+void session_pump(struct run *r);
 void session_tick(struct run *r, time_t now);
 
 /* miner.c */
@@ -404,14 +436,24 @@ void miner_tick(struct run *r, time_t now);
 void miner_watch(struct run *r);
 void miner_cpus(struct run *r);
 
+/* probe.c */
+void probe_tick(struct run *r, time_t now);
+void probe_io(struct run *r, short revents);
+
 /* store.c */
-void store_limit(struct run *r, int room);
-void store_share(struct run *r, const struct share *share, const char *why);
-void store_release(struct run *r);
+void store_put(struct run *r, const struct share *share, const char *why);
+void store_keep(struct run *r, struct share *s, const char *why);
+void store_limit(struct run *r);
+int store_sent(struct run *r, int64_t id);
+struct share store_take(struct run *r, int i);
+void store_unsend(struct run *r, const char *why);
+void store_free(struct store *st);
 int store_load(struct run *r);
 void store_save(struct run *r);
 void store_tick(struct run *r, time_t now, bool force);
 int store_path_safe(const char *path);
+
+/* ledger.c */
 void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why);
 
 /* state.c */

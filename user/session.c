@@ -67,6 +67,7 @@ void session_start(struct run *r)
 	t.port = r->redirect_port[0] ? r->redirect_port : n->port;
 	mm_info("node %s: connecting to %s:%s%s", n->name, t.host, t.port, n->tls ? " (TLS)" : "");
 	session_reset(&r->sess, run_now());
+	r->sess.first_seq = r->pool_seq + 1;
 	if (conn_open(&r->conn, &t, why, sizeof(why))) {
 		mm_warn("node %s: %s", n->name, why);
 		r->state = SESSION_NONE;
@@ -131,13 +132,10 @@ static void session_opened(struct run *r)
  * @why: for the log
  * @failed: a failure of the node (counts towards failing over)
  *
- * Shares in flight go back to the store, to be sent again: the pool may
- * or may not have counted them, and says so (22, duplicate) if it did.
+ * Shares awaiting answers wait in the store again (store_unsend()).
  */
 void session_end(struct run *r, const char *why, bool failed)
 {
-	int i;
-
 	if (r->state == SESSION_NONE)
 		return;
 	mm_log(failed ? MM_LOG_WARN : MM_LOG_INFO, "node %s: disconnected: %s", node(r)->name, why);
@@ -163,11 +161,7 @@ void session_end(struct run *r, const char *why, bool failed)
 	conn_close(&r->conn);
 	r->state = SESSION_NONE;
 	r->sess.authorized = false;
-	for (i = 0; i < r->nflight; i++) {
-		r->flight[i].share.sent_before = true;
-		store_share(r, &r->flight[i].share, "no answer before the connection ended");
-	}
-	r->nflight = 0;
+	store_unsend(r, "no answer before the connection ended");
 	r->state_dirty = true;
 	if (failed)
 		run_fail_node(r, why, false);
@@ -217,10 +211,8 @@ static void start_mining(struct run *r)
 		send_line(r, stm_extranonce_subscribe(r->sess.id_xn_subscribe));
 	}
 	/* a job of this session came before the answer: mine it (else wait) */
-	if (r->sess.got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid) {
+	if (r->sess.got_job && r->pool_slot >= 0 && r->pool_jobs[r->pool_slot].valid)
 		miner_new_job(r, r->pool_slot, true);
-		store_release(r);
-	}
 }
 
 static void subscribed(struct run *r, struct stm_msg *m)
@@ -295,14 +287,10 @@ static void answered(struct run *r, struct stm_msg *m)
 		}
 		return;
 	}
-	for (i = 0; i < r->nflight; i++) {
-		struct submitted *sub = &r->flight[i];
-		struct share s;
+	i = m->id > 0 ? store_sent(r, m->id) : -1;
+	if (i >= 0) {
+		struct share s = store_take(r, i);
 
-		if (sub->id != m->id)
-			continue;
-		s = sub->share;
-		r->flight[i] = r->flight[--r->nflight];
 		if (!m->failed && json_is_true(m->result))
 			fate(r, &s, FATE_ACCEPTED, 0, NULL);
 		else if (m->err_code == 21)
@@ -369,7 +357,6 @@ static void notified(struct run *r, struct stm_msg *m)
 		/* (a job sent again whose extranonce2 values are used up) */
 		if (miner_new_job(r, slot, true) == -ENOSPC && m->job.clean)
 			miner_flush(r);
-		store_release(r);
 	}
 	r->state_dirty = true;
 }
@@ -520,35 +507,106 @@ void session_io(struct run *r, short revents)
 	}
 }
 
-/**
- * session_submit() - send a checked share to the pool
- * @r: the run, mining
- * @s: the share
- */
-void session_submit(struct run *r, const struct share *s)
+/* mining.submit for @s; 0, or -ENOMEM (it waits for the next try) */
+static int submit(struct run *r, struct share *s)
 {
-	struct submitted *sub;
+	int64_t id = r->next_id++;
 	char *line;
 
-	if (r->nflight == SUBMITTED) {
-		store_share(r, s, "too many shares awaiting the pool's answer");
-		return;
-	}
-	sub = &r->flight[r->nflight];
-	sub->id = r->next_id++;
-	sub->share = *s;
-	sub->sent = run_now();
-	line = stm_submit(sub->id, node(r)->user, s->job_id, s->xn2, s->xn2_len, s->ntime,
-			  s->nonce, s->rolling ? &s->version_bits : NULL);
+	line = stm_submit(id, node(r)->user, s->job_id, s->xn2, s->xn2_len, s->ntime, s->nonce,
+			  s->rolling ? &s->version_bits : NULL);
 	if (!line || conn_send(&r->conn, line)) {
 		free(line);
-		store_share(r, s, "out of memory");
-		return;
+		return -ENOMEM;
 	}
 	free(line);
-	r->nflight++;
-	r->last_share = sub->sent;
+	if (s->kept) {
+		mm_info("sending a kept share: job %s, nonce %08x", s->job_id, s->nonce);
+		r->store.dirty = true;	/* (it leaves the file) */
+	}
 	mm_debug("node %s: sent share of job %s, nonce %08x", node(r)->name, s->job_id, s->nonce);
+	s->id = id;
+	s->sent = run_now();
+	r->store.sent++;
+	r->last_share = s->sent;
+	return 0;
+}
+
+/* Why @s can never go out in this session (NULL: it can, now or later). */
+static const char *void_here(const struct run *r, const struct share *s)
+{
+	const struct pool_job *now = &r->pool_jobs[r->pool_slot];
+	const struct pool_job *its = s->slot >= 0 ? &r->pool_jobs[s->slot] : NULL;
+
+	if (s->node != r->node)
+		/* its node may come back in time (share-max-age) */
+		return time(NULL) - s->found > r->conf.store_max_age ?
+		       "its node did not come back in time" : NULL;
+	/*
+	 * One of this session's jobs, which a clean job voided since (one of
+	 * an earlier session lived through a reconnection, whose first job
+	 * comes clean: its block decides; a job pushed out of the latest
+	 * POOL_JOBS may still stand)
+	 */
+	if (s->pool_seq >= r->sess.first_seq && its && its->seq == s->pool_seq && !its->valid)
+		return "its pool job was replaced by a clean job";
+	if (memcmp(s->prevhash, now->job.prevhash, sizeof(s->prevhash)))
+		return "a new block came before it went out";
+	if (s->xn1_len != r->sub.xn1_len || memcmp(s->xn1, r->sub.xn1, s->xn1_len))
+		return "the pool did not resume its session";
+	if (s->rolling && (!r->sess.rolling_agreed || s->version_bits & ~r->sess.version_mask))
+		return "this session may not roll its version bits";
+	return NULL;
+}
+
+/**
+ * session_pump() - send what the store holds for this session
+ * @r: the run
+ *
+ * While the session mines with a job of its node: each waiting share of
+ * its node goes out (at most SUBMITTED awaiting answers) or, if no session
+ * can take it any more, ends as stale; shares of other nodes wait for
+ * theirs up to share-max-age.  The run's loop calls it every turn, after
+ * the pool's lines and the module's shares (a clean job voids a share
+ * before it goes out).
+ */
+void session_pump(struct run *r)
+{
+	struct store *st = &r->store;
+	const char *why;
+	int i = 0;
+
+	if (r->state != SESSION_MINING || !r->sess.got_job || r->pool_slot < 0) {
+		store_limit(r);
+		return;
+	}
+	while (i < st->n) {
+		struct share *s = &st->shares[i];
+
+		if (s->id) {
+			i++;
+			continue;
+		}
+		why = void_here(r, s);
+		if (why) {
+			struct share gone = store_take(r, i);
+
+			fate(r, &gone, FATE_STALE, 0, why);
+			continue;
+		}
+		if (s->node != r->node || st->sent == SUBMITTED) {
+			store_keep(r, s, s->node != r->node ? "mined for another node" :
+				   "too many shares awaiting the pool's answer");
+			i++;
+			continue;
+		}
+		if (submit(r, s)) {
+			mm_err("node %s: out of memory for a share: it waits", node(r)->name);
+			break;
+		}
+		i++;
+	}
+	store_limit(r);
 }
 
 /*
@@ -600,8 +658,8 @@ void session_tick(struct run *r, time_t now)
 		return;
 	}
 	/* an unanswered share keeps a slot of the 256: the next session sends it again */
-	for (i = 0; i < r->nflight; i++) {
-		if (now - r->flight[i].sent > r->conf.answer_timeout) {
+	for (i = 0; i < r->store.n; i++) {
+		if (r->store.shares[i].id && now - r->store.shares[i].sent > r->conf.answer_timeout) {
 			snprintf(why, sizeof(why), "no answer to a share in %d s (answer-timeout)",
 				 r->conf.answer_timeout);
 			session_end(r, why, true);

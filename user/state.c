@@ -59,7 +59,7 @@ static json_t *state_json(struct run *r)
 		      "duplicate", (json_int_t)c->fate[FATE_DUPLICATE],
 		      "invalid", (json_int_t)c->fate[FATE_INVALID],
 		      "dropped", (json_int_t)c->fate[FATE_DROPPED],
-		      "pending", (json_int_t)(r->nstore + r->nflight),
+		      "pending", (json_int_t)r->store.n,
 		      "rejected_by_code", by, "last_share", iso_time(r->last_share),
 		      "connects", (json_int_t)c->connects, "failures", (json_int_t)c->failures,
 		      "bad_lines", (json_int_t)c->garbage);
@@ -111,5 +111,5 @@ void state_summary(struct run *r)
 		(unsigned long long)c->found, (unsigned long long)c->fate[FATE_ACCEPTED],
 		(unsigned long long)c->fate[FATE_REJECTED], (unsigned long long)c->fate[FATE_STALE],
 		(unsigned long long)c->fate[FATE_DUPLICATE], (unsigned long long)c->fate[FATE_INVALID],
-		(unsigned long long)c->fate[FATE_DROPPED], r->nstore + r->nflight);
+		(unsigned long long)c->fate[FATE_DROPPED], r->store.n);
 }

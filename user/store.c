@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Shares no pool can take now (disconnected, or mined for another node):
- * kept in memory, bounded, and in the share-store file if one is set, so
- * that they survive a restart.  When a session with the same extranonce1
- * is mining again they are sent if their block is still the pool's; else
- * they are stale.  And the one place that counts where each share ended.
+ * The shares between the module and the pool's answer (struct store):
+ * miner.c puts each checked share in, session_pump() (session.c) sends
+ * what a session may take and voids what no session will, the pool's
+ * answer takes it out.  Those waiting are bounded by share-store-max and
+ * kept in the share-store file if one is set, so that they survive a
+ * restart.  The store never calls the session: a share's path goes one
+ * way.
  */
 
 #include <errno.h>
@@ -20,126 +22,184 @@
 #include "micromine.h"
 #include "run.h"
 
-static const char *const fate_names[FATE_COUNT] = {
-	[FATE_ACCEPTED] = "accepted",
-	[FATE_REJECTED] = "rejected",
-	[FATE_STALE] = "stale",
-	[FATE_DUPLICATE] = "duplicate",
-	[FATE_INVALID] = "invalid",
-	[FATE_DROPPED] = "dropped",
-};
-
-/**
- * fate() - a share's end: count it, say it
- * @r: the run
- * @s: the share
- * @f: where it ended
- * @code: the pool's error code, or 0
- * @why: the reason, or NULL
- */
-void fate(struct run *r, const struct share *s, enum share_fate f, int code, const char *why)
+/* The shares waiting for a session (not sent): share-store-max at most. */
+static int waiting(const struct store *st)
 {
-	static const int levels[FATE_COUNT] = {
-		[FATE_ACCEPTED] = MM_LOG_INFO, [FATE_REJECTED] = MM_LOG_WARN,
-		[FATE_STALE] = MM_LOG_INFO, [FATE_DUPLICATE] = MM_LOG_WARN,
-		[FATE_INVALID] = MM_LOG_ERR, [FATE_DROPPED] = MM_LOG_WARN,
-	};
+	return st->n - st->sent;
+}
 
-	r->count.fate[f]++;
-	if (f == FATE_REJECTED)
-		r->count.rejected_by[code >= 20 && code <= 25 ? code - 19 : 0]++;
-	r->state_dirty = true;
-	mm_log(levels[f], "share %s: job %s, nonce %08x, version %08x, difficulty %g%s%s%s",
-	       fate_names[f], s->job_id[0] ? s->job_id : "?", s->nonce, s->version, s->difficulty,
-	       why ? " (" : "", why ? why : "", why ? ")" : "");
+/*
+ * The shares in the share-store file: those that wait (kept), not those
+ * on their way out now; a change of them makes it dirty, nothing else
+ * (a rewrite per share found would wear out flash).
+ */
+static bool in_file(const struct share *s)
+{
+	return s->kept && !s->id;
 }
 
 /**
- * store_limit() - keep no more than share-store-max shares
+ * store_take() - a share leaves the store
  * @r: the run
- * @room: and room for this many more
+ * @i: its index
  *
- * The oldest go, each counted as dropped and logged; after a reload that
- * lowered share-store-max, at once.
+ * Return: the share, for fate().
  */
-void store_limit(struct run *r, int room)
+struct share store_take(struct run *r, int i)
 {
-	int over = r->nstore + room - r->conf.store_max, i;
+	struct store *st = &r->store;
+	struct share s = st->shares[i];
 
-	if (over <= 0)
-		return;
-	if (over > r->nstore)
-		over = r->nstore;
-	for (i = 0; i < over; i++)
-		fate(r, &r->store[i], FATE_DROPPED, 0, "the share store is full: the oldest goes");
-	memmove(r->store, r->store + over, (r->nstore - over) * sizeof(*r->store));
-	r->nstore -= over;
+	memmove(st->shares + i, st->shares + i + 1, (st->n - i - 1) * sizeof(*st->shares));
+	st->n--;
+	if (s.id)
+		st->sent--;
+	if (in_file(&s))
+		st->dirty = true;
 	r->state_dirty = true;
+	return s;
 }
 
 /**
- * store_share() - keep a share until a pool takes it
+ * store_limit() - keep no more than share-store-max shares waiting
  * @r: the run
- * @share: the share
- * @why: why it is not sent now
+ *
+ * The oldest waiting go, each counted as dropped; after a reload that
+ * lowered share-store-max, at once.  (One pass, however many go.)  The
+ * array shrinks again after a burst.
  */
-void store_share(struct run *r, const struct share *share, const char *why)
+void store_limit(struct run *r)
 {
-	/* (@share may be in the store itself, which may move below) */
-	struct share copy = *share, *s = &copy;
+	struct store *st = &r->store;
+	int over = waiting(st) - r->conf.store_max, i, kept = 0;
 
-	store_limit(r, 1);
-	/* the array as large as share-store-max, which a reload may raise */
-	if (r->store_cap < r->conf.store_max) {
-		struct share *a = reallocarray(r->store, r->conf.store_max, sizeof(*a));
+	for (i = 0; i < st->n; i++) {
+		struct share *s = &st->shares[i];
 
-		if (!a) {
-			fate(r, s, FATE_DROPPED, 0, "out of memory");
-			return;
-		}
-		r->store = a;
-		r->store_cap = r->conf.store_max;
-	}
-	r->store[r->nstore++] = *s;
-	mm_info("share kept: job %s, nonce %08x (%s)", s->job_id, s->nonce, why);
-	r->state_dirty = true;
-	store_save(r);
-}
-
-/* Mining for a node again, with its newest job: send or void its kept shares. */
-void store_release(struct run *r)
-{
-	const struct pool_job *now = &r->pool_jobs[r->pool_slot];
-	int i, kept = 0, n = r->nstore;
-
-	if (!n || r->state != SESSION_MINING || r->pool_slot < 0)
-		return;
-	for (i = 0; i < n; i++) {
-		struct share *s = &r->store[i];
-
-		if (s->node != r->node) {
-			/* its node may come back in time (share-max-age) */
-			if (time(NULL) - s->found > r->conf.store_max_age)
-				fate(r, s, FATE_STALE, 0, "its node did not come back in time");
-			else
-				r->store[kept++] = *s;
-		} else if (memcmp(s->prevhash, now->job.prevhash, sizeof(s->prevhash))) {
-			fate(r, s, FATE_STALE, 0, "a new block came while it was kept");
-		} else if (s->xn1_len != r->sub.xn1_len || memcmp(s->xn1, r->sub.xn1, s->xn1_len)) {
-			fate(r, s, FATE_STALE, 0, "the pool did not resume its session");
-		} else if (s->rolling && (!r->sess.version_mask ||
-					  s->version_bits & ~r->sess.version_mask)) {
-			fate(r, s, FATE_STALE, 0, "this session may not roll its version bits");
-		} else {
-			mm_info("sending a kept share: job %s, nonce %08x", s->job_id, s->nonce);
-			r->nstore = kept;	/* session_submit may store it again */
-			session_submit(r, s);
-			kept = r->nstore;
+		if (over > 0 && !s->id) {
+			over--;
+			if (in_file(s))
+				st->dirty = true;
+			r->state_dirty = true;
+			fate(r, s, FATE_DROPPED, 0, "the share store is full: the oldest goes");
 			continue;
 		}
+		st->shares[kept++] = *s;
 	}
-	r->nstore = kept;
-	store_save(r);
+	st->n = kept;
+	if (st->cap > 64 && st->n < st->cap / 4) {
+		struct share *a = reallocarray(st->shares, st->cap / 2, sizeof(*a));
+
+		if (a) {
+			st->shares = a;
+			st->cap /= 2;
+		}
+	}
+}
+
+/**
+ * store_keep() - a share waits, and says why (once)
+ * @r: the run
+ * @s: a share in the store, not sent
+ * @why: why no session takes it now
+ */
+void store_keep(struct run *r, struct share *s, const char *why)
+{
+	if (s->kept)
+		return;
+	mm_info("share kept: job %s, nonce %08x (%s)", s->job_id, s->nonce, why);
+	s->kept = true;
+	r->store.dirty = true;
+}
+
+/**
+ * store_put() - a checked share, on its way to a pool
+ * @r: the run
+ * @share: the share
+ * @why: why no session takes it now (logged: "share kept"), or NULL
+ *
+ * session_pump() sends it when a session may; until then it waits here,
+ * and in the share-store file.
+ */
+void store_put(struct run *r, const struct share *share, const char *why)
+{
+	struct store *st = &r->store;
+	struct share *s;
+
+	if (st->n == st->cap) {
+		int cap = st->cap ? 2 * st->cap : 64;
+		struct share *a = reallocarray(st->shares, cap, sizeof(*a));
+
+		if (!a) {
+			fate(r, share, FATE_DROPPED, 0, "out of memory");
+			return;
+		}
+		st->shares = a;
+		st->cap = cap;
+	}
+	s = &st->shares[st->n++];
+	*s = *share;
+	s->id = 0;
+	s->kept = false;
+	r->state_dirty = true;
+	/* (one the session takes now is not bounded: session_pump() limits) */
+	if (why) {
+		store_keep(r, s, why);
+		store_limit(r);
+	}
+}
+
+/**
+ * store_sent() - the share a mining.submit sent
+ * @r: the run
+ * @id: the request's id
+ *
+ * Return: its index, or -1 if no share in the store was sent with it.
+ */
+int store_sent(struct run *r, int64_t id)
+{
+	int i;
+
+	for (i = 0; i < r->store.n; i++)
+		if (r->store.shares[i].id == id)
+			return i;
+	return -1;
+}
+
+/**
+ * store_unsend() - the connection ended: its unanswered shares wait again
+ * @r: the run
+ * @why: for the log
+ *
+ * They go out again with the next session that takes them: the pool may
+ * or may not have counted them, and says so (22, duplicate) if it did.
+ */
+void store_unsend(struct run *r, const char *why)
+{
+	struct store *st = &r->store;
+	int i;
+
+	for (i = 0; i < st->n; i++) {
+		struct share *s = &st->shares[i];
+
+		if (!s->id) {
+			store_keep(r, s, "no pool connected");
+			continue;
+		}
+		s->id = 0;
+		s->sent_before = true;
+		s->kept = false;
+		store_keep(r, s, why);
+	}
+	st->sent = 0;
+	store_limit(r);
+}
+
+/* At the end. */
+void store_free(struct store *st)
+{
+	free(st->shares);
+	memset(st, 0, sizeof(*st));
 }
 
 static json_t *share_json(const struct share *s, const char *node)
@@ -165,6 +225,7 @@ static int share_parse(json_t *o, struct share *s, const char **node)
 	int rolling, sent_before = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->slot = -1;		/* its pool job is no longer known */
 	if (json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:F,s:I,s?b}", "node", node,
 			"extranonce1", &xn1, "job_id", &job, "prevhash", &prev,
 			"extranonce2", &xn2, "ntime", &ntime, "nonce", &nonce,
@@ -230,7 +291,7 @@ static void session_parse(struct run *r, json_t *o)
  */
 void store_save(struct run *r)
 {
-	r->store_dirty = true;
+	r->store.dirty = true;
 }
 
 /* The directory of @path into @dir ("." for a path without one). */
@@ -279,18 +340,21 @@ static int write_synced(json_t *o, const char *path)
 static void store_write(struct run *r)
 {
 	const char *path = r->conf.share_store;
+	struct store *st = &r->store;
 	json_t *o, *a;
 	int i, ret;
 
 	if (!path || !*path) {
-		r->store_dirty = false;
+		st->dirty = false;
 		return;
 	}
 	a = json_array();
-	for (i = 0; a && i < r->nstore; i++) {
-		int n = r->store[i].node;
+	for (i = 0; a && i < st->n; i++) {
+		int n = st->shares[i].node;
 
-		json_array_append_new(a, share_json(&r->store[i], n >= 0 && n < r->conf.nnodes ?
+		if (!in_file(&st->shares[i]))
+			continue;
+		json_array_append_new(a, share_json(&st->shares[i], n >= 0 && n < r->conf.nnodes ?
 						    r->conf.nodes[n].name : ""));
 	}
 	o = json_pack("{s:o,s:o}", "session", session_json(r), "shares", a);
@@ -299,9 +363,9 @@ static void store_write(struct run *r)
 		mm_err("share-store %s: cannot write it: %s (tried again in %d s)", path,
 		       strerror(-ret), STORE_WRITE_EVERY);
 	else
-		r->store_dirty = false;
+		st->dirty = false;
 	json_decref(o);
-	r->store_written = run_now();
+	st->written = run_now();
 }
 
 /**
@@ -312,7 +376,7 @@ static void store_write(struct run *r)
  */
 void store_tick(struct run *r, time_t now, bool force)
 {
-	if (r->store_dirty && (force || now - r->store_written >= STORE_WRITE_EVERY))
+	if (r->store.dirty && (force || now - r->store.written >= STORE_WRITE_EVERY))
 		store_write(r);
 }
 
@@ -401,10 +465,10 @@ int store_load(struct run *r)
 			fate(r, &s, FATE_STALE, 0, "its node is no longer configured");
 			continue;
 		}
-		store_share(r, &s, "kept by the previous run");
+		store_put(r, &s, "kept by the previous run");
 	}
 	json_decref(o);
-	mm_info("share-store %s: %d share%s from the previous run%s", path, r->nstore,
-		r->nstore == 1 ? "" : "s", r->session_node >= 0 ? ", and its session" : "");
+	mm_info("share-store %s: %d share%s from the previous run%s", path, r->store.n,
+		r->store.n == 1 ? "" : "s", r->session_node >= 0 ? ", and its session" : "");
 	return 0;
 }

@@ -332,10 +332,12 @@ def clean_jobs():
     pool = testpool.Pool(3335, DIFFICULTY, mainnet=False)
     run = Run('clean', ['-o', url(3335), '-u', 'test.clean'])
     ok(wait(lambda: pool_accepted(pool) >= 1, 120), 'clean: mining', run.tail())
-    for _ in range(3):
-        jid = pool.new_job(clean=True)
+    # (the second one of the same block: the others void all the same)
+    for same in (False, True, False):
+        jid = pool.new_job(clean=True, same_block=same)
         ok(wait(lambda: any(s['job'] == jid for s in pool.accepted_shares), 60),
-           'clean job %s: its shares come, the pool accepts them' % jid, run.tail())
+           'clean job %s%s: its shares come, the pool accepts them' %
+           (jid, ' (same block)' if same else ''), run.tail())
     # a pool paying 1200 miners in its coinbase, and a long merkle branch:
     # an 80 KiB notify line (the default max-line), mined like any other
     jid = pool.new_job(clean=True, outputs=1200, branches=24)

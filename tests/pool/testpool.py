@@ -401,8 +401,11 @@ class Pool:
         else:
             self._make_job(True)
 
-    def _make_job(self, clean, outputs=1, branches=None):
-        prev = self.jobs[-1]['prevhash'] if self.jobs and not clean else secrets.token_hex(32)
+    def _make_job(self, clean, outputs=1, branches=None, same_block=False):
+        # a clean job is a new block, or (@same_block) a new template of
+        # the same block that voids the others all the same
+        prev = (self.jobs[-1]['prevhash'] if self.jobs and (same_block or not clean)
+                else secrets.token_hex(32))
         # the coinbase's outputs (a pool paying many miners has hundreds)
         count = ('%02x' % outputs if outputs < 0xfd else
                  'fd' + struct.pack('<H', outputs).hex())
@@ -430,10 +433,10 @@ class Pool:
         return job['id']
 
     # --- commands, from any thread ---
-    def new_job(self, clean=True, outputs=1, branches=None):
+    def new_job(self, clean=True, outputs=1, branches=None, same_block=False):
         if threading.current_thread() is self.thread:
-            return self._make_job(clean, outputs, branches)
-        return self._call(self._make_job, clean, outputs, branches)
+            return self._make_job(clean, outputs, branches, same_block)
+        return self._call(self._make_job, clean, outputs, branches, same_block)
 
     def each(self, fn):
         """fn(session) for every session, in the pool's thread."""

@@ -573,39 +573,39 @@ static const char *void_here(const struct run *r, const struct share *s)
 void session_pump(struct run *r)
 {
 	struct store *st = &r->store;
+	bool stop = false;
 	const char *why;
-	int i = 0;
+	int i, kept = 0;
 
 	if (r->state != SESSION_MINING || !r->sess.got_job || r->pool_slot < 0) {
 		store_limit(r);
 		return;
 	}
-	while (i < st->n) {
+	/* (one pass, however many go: a new block may void thousands kept) */
+	for (i = 0; i < st->n; i++) {
 		struct share *s = &st->shares[i];
 
-		if (s->id) {
-			i++;
-			continue;
+		if (!s->id && !stop) {
+			why = void_here(r, s);
+			if (why) {
+				if (s->kept)
+					st->dirty = true;	/* (it leaves the file) */
+				r->state_dirty = true;
+				fate(r, s, FATE_STALE, 0, why);
+				continue;
+			}
+			if (s->node != r->node || st->sent == SUBMITTED) {
+				store_keep(r, s, s->node != r->node ? "mined for another node" :
+					   "too many shares awaiting the pool's answer");
+			} else if (submit(r, s)) {
+				mm_err("node %s: out of memory for a share: it waits",
+				       node(r)->name);
+				stop = true;
+			}
 		}
-		why = void_here(r, s);
-		if (why) {
-			struct share gone = store_take(r, i);
-
-			fate(r, &gone, FATE_STALE, 0, why);
-			continue;
-		}
-		if (s->node != r->node || st->sent == SUBMITTED) {
-			store_keep(r, s, s->node != r->node ? "mined for another node" :
-				   "too many shares awaiting the pool's answer");
-			i++;
-			continue;
-		}
-		if (submit(r, s)) {
-			mm_err("node %s: out of memory for a share: it waits", node(r)->name);
-			break;
-		}
-		i++;
+		st->shares[kept++] = *s;
 	}
+	st->n = kept;
 	store_limit(r);
 }
 

@@ -177,7 +177,7 @@ TEST_F_TIMEOUT(race, calls_beside_busy_cpus, 120)
 	pid_t busy[64];
 	struct mm_share *s;
 	struct mm_job j;
-	int nbusy, calls = 0;
+	int nbusy, calls = 0, slow = 0;
 	size_t n;
 
 	unsolvable(&j, 800, 0, true);
@@ -194,12 +194,19 @@ TEST_F_TIMEOUT(race, calls_beside_busy_cpus, 120)
 			free(s);
 		t = mmt_now_ms() - t;
 		worst = t > worst ? t : worst;
+		slow += t >= 1500;
 		usleep(20000);
 	}
 	mmt_stop(busy, nbusy);
-	TH_LOG("%d job-submit and share-get pairs beside %d busy CPUs: the slowest took %llu ms",
-	       calls, nbusy, (unsigned long long)worst);
-	EXPECT_LT(worst, 1500U);
+	TH_LOG("%d job-submit and share-get pairs beside %d busy CPUs: the slowest took %llu ms, %d of them 1.5 s or more",
+	       calls, nbusy, (unsigned long long)worst, slow);
+	/*
+	 * A lock held by a starved worker stalls call after call; a host
+	 * that did not run the emulated CPU for a while (seen: 2.8 s once
+	 * in 30 runs of the debug row) stalls one.
+	 */
+	EXPECT_LE(slow, 1);
+	EXPECT_LT(worst, 5000U);
 }
 
 /* The events of one history, as they came. */

@@ -298,19 +298,27 @@ static int parse_spki(struct mm_node *n, const char *value)
 	return 0;
 }
 
+/* A whole @value, a finite number from @min to @max: 0, or -EINVAL. */
+static int parse_number(const char *value, double min, double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(value, &end);
+	return errno || end == value || *end || !isfinite(*out) || *out < min || *out > max ?
+	       -EINVAL : 0;
+}
+
 /* "auto", or a difficulty from 0 (none) to 1e18; -EINVAL logged */
 static int parse_suggest(const char *value, double *out)
 {
-	char *end;
 	double d;
 
 	if (!strcmp(value, "auto")) {
 		*out = MM_SUGGEST_AUTO;
 		return 0;
 	}
-	errno = 0;
-	d = strtod(value, &end);
-	if (errno || end == value || *end || !isfinite(d) || d < 0 || d > 1e18) {
+	if (parse_number(value, 0, 1e18, &d)) {
 		conf_err("suggest-difficulty: '%s' is neither auto nor a difficulty (0: none)", value);
 		return -EINVAL;
 	}
@@ -388,7 +396,6 @@ int mm_conf_set(struct mm_conf *c, struct mm_node *node, const char *name, const
 	void *field;
 	double d;
 	size_t i;
-	char *end;
 	int v;
 
 	if (node)
@@ -420,10 +427,7 @@ int mm_conf_set(struct mm_conf *c, struct mm_node *node, const char *name, const
 		return parse_suggest(value, field);
 	case INT:
 	case DOUBLE:
-		errno = 0;
-		d = strtod(value, &end);
-		if (errno || end == value || *end || !isfinite(d) || d < s->min || d > s->max ||
-		    (s->kind == INT && d != (int)d))
+		if (parse_number(value, s->min, s->max, &d) || (s->kind == INT && d != (int)d))
 			break;
 		if (s->kind == INT)
 			*(int *)field = d;

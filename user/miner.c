@@ -129,14 +129,6 @@ static bool gone(struct run *r, int ret)
 	return true;
 }
 
-/**
- * miner_tick() - look for a module that went away, every few seconds, and
- *	at new workers when due
- * @r: the run
- * @now: run_now()
- *
- * Once the module is back, mine the pool's current job on it at once.
- */
 /*
  * The module's hash rate, from its hash counter over RATE_EVERY s with a
  * job (suggest-difficulty auto): what it mines on this device, now, with
@@ -159,12 +151,19 @@ static void sample_rate(struct run *r, time_t now)
 	r->rate_at = now;
 }
 
+/**
+ * miner_tick() - look for a module that went away, every few seconds, and
+ *	at new workers when due
+ * @r: the run
+ * @now: run_now()
+ *
+ * Once the module is back, mine the pool's current job on it at once.
+ */
 void miner_tick(struct run *r, time_t now)
 {
 	struct mm_config c;
 
 	sample_rate(r, now);
-
 	/* a module just loaded, or a CPU just online, may start workers */
 	if (r->idle_again && now >= r->idle_again && !r->module_gone) {
 		r->idle_again = 0;
